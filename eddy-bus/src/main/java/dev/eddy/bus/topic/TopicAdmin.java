@@ -1,0 +1,145 @@
+package dev.eddy.bus.topic;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates Eddy's topics when they are missing, on the embedded broker or any cluster.
+ * Existing topics are left exactly as they are (partitions and configs), so running it at
+ * every start is safe, also when several instances start at once.
+ */
+public final class TopicAdmin implements AutoCloseable {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration METADATA_RETRY = Duration.ofMillis(50);
+
+    private final Admin admin;
+    private final Duration timeout;
+
+    public TopicAdmin(String bootstrapServers) {
+        this(bootstrapServers, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout the bound on each admin call */
+    public TopicAdmin(String bootstrapServers, Duration timeout) {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 10_000)));
+    }
+
+    /**
+     * Creates every topic of {@link dev.eddy.model.Topics#ALL} that is missing.
+     *
+     * @return the names created by this call; empty when all existed
+     */
+    public Set<String> ensureTopics(TopicPlan plan) {
+        return ensure(plan.newTopics());
+    }
+
+    /** Creates one topic with the plan's retention when it is missing, e.g. a dead-letter topic. */
+    public boolean ensureTopic(TopicPlan plan, String name) {
+        return !ensure(List.of(plan.newTopic(name))).isEmpty();
+    }
+
+    /** Partition count of each named topic, as the broker reports it. */
+    public Map<String, Integer> partitionCounts(Collection<String> topics) {
+        Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames());
+        return descriptions.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+    }
+
+    /** All topic names, internal ones excluded. */
+    public Set<String> listTopics() {
+        return await(admin.listTopics().names());
+    }
+
+    private Set<String> ensure(List<NewTopic> wanted) {
+        Set<String> existing = listTopics();
+        List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+        if (missing.isEmpty()) return Set.of();
+        Map<String, KafkaFuture<Void>> results = admin
+                .createTopics(missing, new CreateTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                .values();
+        Set<String> created = new LinkedHashSet<>();
+        for (NewTopic topic : missing) {
+            try {
+                await(results.get(topic.name()));
+                created.add(topic.name());
+            } catch (KafkaTopicException e) {
+                // another instance created it between our list and our create
+                if (!(e.getCause() instanceof TopicExistsException)) throw e;
+            }
+        }
+        awaitVisible(created);
+        return created;
+    }
+
+    /**
+     * The controller acknowledges a creation before the broker's metadata cache has the
+     * topic; wait for it, so callers can describe and write the topic as soon as this returns.
+     */
+    private void awaitVisible(Set<String> topics) {
+        if (topics.isEmpty()) return;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                await(admin.describeTopics(topics).allTopicNames());
+                return;
+            } catch (KafkaTopicException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(METADATA_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaTopicException("interrupted while waiting for new topics", e);
+            }
+        }
+    }
+
+    private <T> T await(KafkaFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaTopicException("interrupted while talking to Kafka", e);
+        } catch (ExecutionException e) {
+            throw new KafkaTopicException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaTopicException("Kafka did not answer an admin request within " + timeout, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(timeout);
+    }
+
+    /** An admin request that failed; the cause is Kafka's own exception. */
+    public static final class KafkaTopicException extends RuntimeException {
+        KafkaTopicException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

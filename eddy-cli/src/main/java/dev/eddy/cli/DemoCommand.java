@@ -1,0 +1,55 @@
+package dev.eddy.cli;
+
+import dev.eddy.runtime.EddyRuntime;
+import dev.eddy.runtime.InstanceFile;
+import dev.eddy.workload.TrafficRun;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code eddy demo}: {@code run} plus simulated users sending traffic to it. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start Eddy (as eddy run) and send it simulated user traffic, so the views fill up live.")
+final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Mixin
+    RuntimeOptions options;
+
+    @Option(names = "--rate", defaultValue = "50", description = "Simulated events per second (default ${DEFAULT-VALUE})")
+    double rate;
+
+    @Override
+    public Integer call() throws Exception {
+        EddyRuntime runtime = EddyRuntime.start(options.load());
+        InstanceFile eddy = runtime.instance();
+        TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))
+                .rate(rate).seed(System.currentTimeMillis()).recordTruth(false).build();
+        Thread sender = new Thread(() -> {
+            try {
+                traffic.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("simulated traffic stopped", e);
+            }
+        }, "eddy-demo-traffic");
+        sender.setDaemon(true);
+        sender.start();
+        RunCommand.printAddresses(eddy, System.out);
+        System.out.println("  Simulated traffic: " + rate + " events/s. See the live figures with:");
+        System.out.println("  curl -H 'Authorization: Bearer " + eddy.readKeys().get(0) + "' '" + eddy.url()
+                + "/v1/metrics/events?from=" + java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                + "&to=" + java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "'");
+        System.out.println();
+        RunCommand.awaitShutdown(() -> {
+            traffic.stop();
+            runtime.close();
+        });
+        return 0;
+    }
+}

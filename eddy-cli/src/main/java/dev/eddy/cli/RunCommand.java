@@ -1,0 +1,55 @@
+package dev.eddy.cli;
+
+import dev.eddy.runtime.EddyRuntime;
+import dev.eddy.runtime.InstanceFile;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code eddy run}: everything, embedded, without traffic; stops cleanly on SIGTERM or Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start Eddy: Kafka broker, Flink MiniCluster with the analytics job, views and HTTP API, in this process.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        EddyRuntime runtime = EddyRuntime.start(options.load());
+        printAddresses(runtime.instance(), System.out);
+        awaitShutdown(runtime::close);
+        return 0;
+    }
+
+    static void printAddresses(InstanceFile eddy, PrintStream out) {
+        out.println();
+        out.println("  Eddy is ready.");
+        out.println("  Ingest (Segment API):  " + eddy.url() + "/v1/batch   write key: " + String.join(", ", eddy.writeKeys()));
+        out.println("  Query API:             " + eddy.url() + "/v1/metrics/events   read key: " + String.join(", ", eddy.readKeys()));
+        out.println("  Flink UI:              " + eddy.flinkUrl());
+        out.println("  Kafka:                 " + eddy.kafkaBootstrap());
+        out.println("  Health / metrics:      " + eddy.url() + "/readyz  " + eddy.url() + "/metrics");
+        out.println("  Instance file:         " + InstanceFile.path(java.nio.file.Path.of(eddy.dataDir())));
+        out.println();
+        out.println("  Try:  curl -u " + eddy.writeKeys().get(0) + ": -H 'Content-Type: application/json' "
+                + eddy.url() + "/v1/track -d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}'");
+        out.println("  Stop with Ctrl-C.");
+        out.println();
+        out.flush();
+    }
+
+    /** Blocks until the JVM is asked to stop, then runs {@code stop} before it exits. */
+    static void awaitShutdown(Runnable stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } finally {
+                stopped.countDown();
+            }
+        }, "eddy-shutdown"));
+        stopped.await();
+    }
+}

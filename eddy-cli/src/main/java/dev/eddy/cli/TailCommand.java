@@ -1,0 +1,36 @@
+package dev.eddy.cli;
+
+import dev.eddy.bus.tail.TopicTail;
+import dev.eddy.runtime.InstanceFile;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code eddy tail TOPIC}: watch a topic without Kafka's own tools. */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+        description = "Print a topic's records as JSON lines (key, headers, value), e.g. eddy tail eddy.events.invalid")
+final class TailCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TOPIC", description = "eddy.events, eddy.events.invalid, eddy.events.late, eddy.alerts, …")
+    String topic;
+
+    @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest")
+    boolean fromBeginning;
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running Eddy's, from <data-dir>/eddy.json)")
+    String bootstrap;
+
+    @Option(names = "--data-dir", defaultValue = "./eddy-data", description = "Data dir of the running Eddy (default ./eddy-data)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        String servers = bootstrap != null ? bootstrap : InstanceFile.read(dataDir).kafkaBootstrap();
+        try (TopicTail tail = TopicTail.open(servers, topic, fromBeginning, System.out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(tail::stop, "eddy-tail-stop"));
+            tail.run();
+        }
+        return 0;
+    }
+}

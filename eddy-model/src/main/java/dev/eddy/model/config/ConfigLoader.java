@@ -1,0 +1,183 @@
+package dev.eddy.model.config;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the {@link EddyConfig} from its layers, each over the one before: defaults, the YAML
+ * file, {@code EDDY_…} environment variables, command-line flags. Every key of the defaults
+ * can be set at every layer; the environment name of {@code stream.allowedLateness} is
+ * {@code EDDY_STREAM_ALLOWED_LATENESS}, lists are comma-separated there.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    private ConfigLoader() {}
+
+    /**
+     * @param file  the YAML file, or null for none
+     * @param env   the environment (System.getenv() in production)
+     * @param flags overrides by dotted key ({@code server.port} → "8080"; lists as List)
+     * @throws ConfigException naming the bad key and why
+     */
+    public static EddyConfig load(Path file, Map<String, String> env, Map<String, Object> flags) {
+        ObjectNode tree = JSON.valueToTree(EddyConfig.defaults());
+        Map<String, JsonNode> leaves = leaves(tree);
+        if (file != null) {
+            applyFile(tree, leaves, file);
+        }
+        leaves.forEach((key, defaultValue) -> {
+            String name = envName(key);
+            String value = env.get(name);
+            if (value != null) set(tree, key, parse(defaultValue, value, "environment variable " + name));
+        });
+        flags.forEach((key, value) -> {
+            JsonNode defaultValue = leaves.get(key);
+            if (defaultValue == null) throw new IllegalArgumentException("no config key " + key);
+            JsonNode node = value instanceof List<?> list
+                    ? JSON.valueToTree(list)
+                    : parse(defaultValue, String.valueOf(value), "option for " + key);
+            set(tree, key, node);
+        });
+        EddyConfig config = bind(tree);
+        validate(config);
+        return config;
+    }
+
+    /** {@code stream.allowedLateness} → {@code EDDY_STREAM_ALLOWED_LATENESS}. */
+    public static String envName(String key) {
+        return "EDDY_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** Every configurable key with its default, in order: for help texts and the README. */
+    public static Map<String, JsonNode> keys() {
+        return leaves(JSON.valueToTree(EddyConfig.defaults()));
+    }
+
+    private static void applyFile(ObjectNode tree, Map<String, JsonNode> leaves, Path file) {
+        JsonNode yaml;
+        try {
+            yaml = YAML.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (yaml == null || yaml.isMissingNode() || yaml.isNull()) return;
+        if (!yaml.isObject()) throw new ConfigException(file + ": expected a YAML mapping of config keys");
+        leaves(yaml).forEach((key, value) -> {
+            JsonNode defaultValue = leaves.get(key);
+            if (defaultValue == null) {
+                throw new ConfigException(file + ": unknown key '" + key + "' (known keys: "
+                        + String.join(", ", leaves.keySet()) + ")");
+            }
+            JsonNode node = defaultValue.isArray() && !value.isArray() && !value.isNull()
+                    ? parse(defaultValue, value.asText(), file + " key " + key)
+                    : value;
+            set(tree, key, node);
+        });
+    }
+
+    private static JsonNode parse(JsonNode defaultValue, String text, String origin) {
+        if (defaultValue.isArray()) {
+            ArrayNode array = JSON.createArrayNode();
+            for (String item : text.split(",")) {
+                if (!item.isBlank()) array.add(item.trim());
+            }
+            return array;
+        }
+        if (defaultValue.isInt()) {
+            try {
+                return JSON.getNodeFactory().numberNode(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(origin + ": '" + text + "' is not a whole number");
+            }
+        }
+        return JSON.getNodeFactory().textNode(text);
+    }
+
+    private static EddyConfig bind(ObjectNode tree) {
+        try {
+            return JSON.treeToValue(tree, EddyConfig.class);
+        } catch (JsonMappingException e) {
+            String key = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+                    .filter(f -> f != null).collect(Collectors.joining("."));
+            throw new ConfigException("config key " + key + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException("invalid configuration: " + e.getMessage());
+        }
+    }
+
+    private static void validate(EddyConfig c) {
+        List<String> errors = new ArrayList<>();
+        port(errors, "server.port", c.server().port());
+        port(errors, "kafka.port", c.kafka().port());
+        port(errors, "flink.port", c.flink().port());
+        if (c.kafka().partitions() < 1) errors.add("kafka.partitions: must be at least 1");
+        if (c.flink().parallelism() < 1) errors.add("flink.parallelism: must be at least 1");
+        if (c.ingest().rateLimit() < 0) errors.add("ingest.rateLimit: must be 0 (no limit) or more");
+        positive(errors, "kafka.produceTimeout", c.kafka().produceTimeout());
+        positive(errors, "flink.checkpointInterval", c.flink().checkpointInterval());
+        positive(errors, "stream.outOfOrderness", c.stream().outOfOrderness());
+        positive(errors, "stream.idleness", c.stream().idleness());
+        positive(errors, "stream.dedupWindow", c.stream().dedupWindow());
+        positive(errors, "query.maxRange", c.query().maxRange());
+        if (c.stream().allowedLateness().isNegative()) errors.add("stream.allowedLateness: must not be negative");
+        if (c.ingest().maxFutureSkew().isNegative()) errors.add("ingest.maxFutureSkew: must not be negative");
+        if (c.kafka().retention().compareTo(c.stream().dedupWindow()) < 0) {
+            errors.add("kafka.retention: " + Durations.format(c.kafka().retention())
+                    + " is shorter than stream.dedupWindow (" + Durations.format(c.stream().dedupWindow())
+                    + "): a replay could count retried events twice");
+        }
+        if (c.dataDir() == null || c.dataDir().isBlank()) errors.add("dataDir: must name a directory");
+        if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+    }
+
+    private static void port(List<String> errors, String key, int port) {
+        if (port < 0 || port > 65535) errors.add(key + ": " + port + " is not a port (0-65535, 0 picks a free one)");
+    }
+
+    private static void positive(List<String> errors, String key, java.time.Duration d) {
+        if (d.isZero() || d.isNegative()) errors.add(key + ": must be positive");
+    }
+
+    private static Map<String, JsonNode> leaves(JsonNode root) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        collect("", root, out);
+        return out;
+    }
+
+    private static void collect(String prefix, JsonNode node, Map<String, JsonNode> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                collect(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else {
+            out.put(prefix, node);
+        }
+    }
+
+    private static void set(ObjectNode tree, String key, JsonNode value) {
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            node = (ObjectNode) node.get(parts[i]);
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+}

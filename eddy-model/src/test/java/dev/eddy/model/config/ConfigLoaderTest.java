@@ -1,0 +1,111 @@
+package dev.eddy.model.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void noFileNoEnvironmentGivesTheDefaults() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of())).isEqualTo(EddyConfig.defaults());
+    }
+
+    @Test
+    void environmentOverridesFileAndFlagsOverrideEnvironment() throws IOException {
+        Path file = yaml("""
+                server:
+                  port: 9000
+                  writeKeys: [a, b]
+                stream:
+                  allowedLateness: 30m
+                kafka:
+                  bootstrap: broker:9092
+                """);
+        EddyConfig c = ConfigLoader.load(file,
+                Map.of("EDDY_SERVER_PORT", "9100", "EDDY_SERVER_READ_KEYS", "r1, r2", "EDDY_STREAM_OUT_OF_ORDERNESS", "2s"),
+                Map.of("server.port", "9200"));
+        assertThat(c.server().port()).isEqualTo(9200);
+        assertThat(c.server().writeKeys()).containsExactly("a", "b");
+        assertThat(c.server().readKeys()).containsExactly("r1", "r2");
+        assertThat(c.stream().allowedLateness()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.stream().outOfOrderness()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.kafka().bootstrap()).isEqualTo("broker:9092");
+        assertThat(c.kafka().embedded()).isFalse();
+    }
+
+    @Test
+    void listFlagsReplaceTheList() {
+        EddyConfig c = ConfigLoader.load(null, Map.of(), Map.of("server.writeKeys", List.of("k1")));
+        assertThat(c.server().writeKeys()).containsExactly("k1");
+    }
+
+    @Test
+    void unknownKeyInFileIsNamed() throws IOException {
+        Path file = yaml("server:\n  prot: 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'server.prot'");
+    }
+
+    @Test
+    void badNumberFromEnvironmentNamesTheVariable() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_KAFKA_PARTITIONS", "four"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("environment variable EDDY_KAFKA_PARTITIONS: 'four' is not a whole number");
+    }
+
+    @Test
+    void badDurationNamesTheKey() throws IOException {
+        Path file = yaml("stream:\n  allowedLateness: soon\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config key stream.allowedLateness:")
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    @Test
+    void retentionShorterThanTheDedupWindowIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_KAFKA_RETENTION", "12h"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: kafka.retention: 12h is shorter than stream.dedupWindow (1d):"
+                        + " a replay could count retried events twice");
+    }
+
+    @Test
+    void portOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.port", "70000")))
+                .hasMessageContaining("server.port: 70000 is not a port");
+    }
+
+    @Test
+    void environmentNamesFollowTheKeys() {
+        assertThat(ConfigLoader.envName("stream.allowedLateness")).isEqualTo("EDDY_STREAM_ALLOWED_LATENESS");
+        assertThat(ConfigLoader.envName("dataDir")).isEqualTo("EDDY_DATA_DIR");
+        assertThat(ConfigLoader.keys()).containsKeys("server.port", "kafka.bootstrap", "store.jdbcUrl", "query.maxRange");
+    }
+
+    @Test
+    void durationsParseAndFormat() {
+        assertThat(Durations.parse("200ms")).isEqualTo(Duration.ofMillis(200));
+        assertThat(Durations.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    }
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("eddy.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+}

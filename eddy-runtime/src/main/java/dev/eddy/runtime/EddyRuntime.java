@@ -1,0 +1,145 @@
+package dev.eddy.runtime;
+
+import dev.eddy.bus.broker.EmbeddedKafka;
+import dev.eddy.bus.publish.EventPublisher;
+import dev.eddy.bus.topic.TopicAdmin;
+import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.model.config.EddyConfig;
+import dev.eddy.runtime.flink.AnalyticsDeployment;
+import dev.eddy.runtime.flink.EmbeddedFlink;
+import dev.eddy.server.EddyServer;
+import dev.eddy.server.health.Readiness;
+import dev.eddy.server.ingest.IngestRoutes;
+import dev.eddy.server.query.QueryRoutes;
+import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewStore;
+import dev.eddy.store.metrics.MetricsQuery;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Eddy: the broker (embedded unless {@code kafka.bootstrap} names one), the topics,
+ * the views' database, the Flink MiniCluster with the analytics job, and the HTTP server. Start
+ * brings them up in dependency order and returns once {@code /readyz} would answer 200; close
+ * takes them down in reverse.
+ */
+public final class EddyRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EddyRuntime.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private final Readiness readiness = new Readiness();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Path dataDir;
+    private InstanceFile instance;
+
+    private EddyRuntime(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public static EddyRuntime start(EddyConfig config) throws Exception {
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        EddyRuntime runtime = new EddyRuntime(dataDir);
+        try {
+            runtime.startParts(config);
+            return runtime;
+        } catch (Exception | Error e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startParts(EddyConfig config) throws Exception {
+        InstanceKeys keys = InstanceKeys.resolve(config.server().writeKeys(), config.server().readKeys(), dataDir);
+
+        String bootstrap;
+        int kafkaPort;
+        if (config.kafka().embedded()) {
+            EmbeddedKafka broker = own(new EmbeddedKafka(dataDir.resolve("kafka"), config.kafka().port()).start());
+            bootstrap = broker.bootstrapServers();
+            kafkaPort = broker.port();
+            readiness.add("kafka", broker::isRunning);
+        } else {
+            bootstrap = config.kafka().bootstrap();
+            kafkaPort = -1;
+        }
+        try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+            admin.ensureTopics(new TopicPlan(config.kafka().partitions(), config.kafka().retention()));
+        }
+        readiness.add("topics", () -> true);
+        EventPublisher publisher = own(new EventPublisher(bootstrap, config.kafka().produceTimeout(), config.kafka().produceTimeout()));
+
+        DatabaseAddress views = config.store().embedded()
+                ? DatabaseAddress.embedded(dataDir)
+                : new DatabaseAddress(config.store().jdbcUrl(), config.store().user(), config.store().password());
+        ViewStore store = own(ViewStore.open(views));
+        readiness.add("views", () -> true);
+
+        EmbeddedFlink flink = own(new EmbeddedFlink(dataDir.resolve("flink"), config.flink().port(), config.flink().parallelism()).start());
+        AnalyticsDeployment job = own(AnalyticsDeployment.submit(flink.restPort(), dataDir.resolve("flink"), bootstrap, views, config));
+        readiness.add("analytics-job", job::isRunning);
+        new PipelineMetrics(bootstrap, flink.url(), job.jobId()).bindTo(registry);
+
+        EddyServer server = own(new EddyServer(
+                new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
+                new QueryRoutes(new MetricsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange()),
+                readiness, registry).start("0.0.0.0", config.server().port()));
+
+        awaitReady();
+        String url = "http://localhost:" + server.port();
+        instance = new InstanceFile(ProcessHandle.current().pid(), url, server.port(), bootstrap, kafkaPort,
+                flink.url(), flink.restPort(), dataDir.toString(), keys.writeKeys(), keys.readKeys());
+        instance.write(dataDir);
+        LOG.info("Eddy ready at {} (Kafka {}, Flink {})", url, bootstrap, flink.url());
+    }
+
+    /** The ports, URLs and keys of this instance, as written to {@code eddy.json}. */
+    public InstanceFile instance() {
+        return instance;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!readiness.status().values().stream().allMatch(Boolean::booleanValue)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Eddy not ready after " + READY_TIMEOUT.toSeconds() + " s: " + readiness.status());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T part) {
+        parts.push(part);
+        return part;
+    }
+
+    /** Stops every part in reverse start order; the analytics job's checkpoints are kept for the next start. */
+    @Override
+    public synchronized void close() {
+        if (instance != null) {
+            try {
+                Files.deleteIfExists(InstanceFile.path(dataDir));
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot remove {}", InstanceFile.path(dataDir), e);
+            }
+        }
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("error stopping {}", part.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

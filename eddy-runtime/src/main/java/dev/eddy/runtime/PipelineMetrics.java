@@ -1,0 +1,138 @@
+package dev.eddy.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Pipeline health on {@code /metrics}: the analytics job's consumer lag on {@code eddy.events}
+ * (from Kafka: end offsets minus the offsets the job commits at each checkpoint), its last
+ * completed checkpoint and that checkpoint's age, and the job's own counters of deduplicated and
+ * late events (from Flink's REST API). Read on scrape, at most once a second.
+ */
+final class PipelineMetrics {
+    static final String CONSUMER_GROUP = dev.eddy.stream.job.AnalyticsSources.GROUP_ID;
+
+    private final String bootstrap;
+    private final String flinkUrl;
+    private final String jobId;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile long takenAt;
+
+    PipelineMetrics(String bootstrap, String flinkUrl, String jobId) {
+        this.bootstrap = bootstrap;
+        this.flinkUrl = flinkUrl;
+        this.jobId = jobId;
+    }
+
+    private record Snapshot(double lag, double lastCheckpointMillis, double deduplicated, double late) {
+        static final Snapshot EMPTY = new Snapshot(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    void bindTo(MeterRegistry registry) {
+        Gauge.builder("eddy.pipeline.consumer.lag", this, m -> m.current().lag)
+                .description("Events on eddy.events not yet consumed by the analytics job (as of its last checkpoint)")
+                .register(registry);
+        Gauge.builder("eddy.pipeline.checkpoint.last.completed", this, m -> m.current().lastCheckpointMillis / 1000)
+                .description("When the last checkpoint completed (epoch seconds)").baseUnit("seconds").register(registry);
+        Gauge.builder("eddy.pipeline.checkpoint.age", this, m -> {
+                    double last = m.current().lastCheckpointMillis;
+                    return Double.isNaN(last) ? Double.NaN : (System.currentTimeMillis() - last) / 1000;
+                })
+                .description("Seconds since the last completed checkpoint").baseUnit("seconds").register(registry);
+        Gauge.builder("eddy.pipeline.events.deduplicated", this, m -> m.current().deduplicated)
+                .description("Duplicate events dropped by the analytics job").register(registry);
+        Gauge.builder("eddy.pipeline.events.late", this, m -> m.current().late)
+                .description("Events later than the allowed lateness, kept on eddy.events.late").register(registry);
+    }
+
+    private synchronized Snapshot current() {
+        if (System.nanoTime() - takenAt > TimeUnit.SECONDS.toNanos(1)) {
+            snapshot = new Snapshot(lag(), lastCheckpoint(), jobCounter("eventsDeduplicated"), jobCounter("lateEvents"));
+            takenAt = System.nanoTime();
+        }
+        return snapshot;
+    }
+
+    private double lag() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CONSUMER_GROUP)
+                    .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
+            var partitions = admin.describeTopics(java.util.List.of(Topics.EVENTS)).allTopicNames().get(2, TimeUnit.SECONDS)
+                    .get(Topics.EVENTS).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.EVENTS, p.partition()))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions).all().get(2, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var e : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    private double lastCheckpoint() {
+        JsonNode body = get("/jobs/" + jobId + "/checkpoints");
+        JsonNode completed = body == null ? null : body.path("latest").path("completed");
+        return completed == null || completed.isMissingNode() || completed.isNull()
+                ? Double.NaN : completed.path("latest_ack_timestamp").asDouble(Double.NaN);
+    }
+
+    /** Sums a counter over every vertex and subtask of the job. */
+    private double jobCounter(String name) {
+        JsonNode job = get("/jobs/" + jobId);
+        if (job == null) return Double.NaN;
+        double sum = 0;
+        boolean found = false;
+        for (JsonNode vertex : job.path("vertices")) {
+            String vid = vertex.path("id").asText();
+            JsonNode available = get("/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics");
+            if (available == null) continue;
+            for (JsonNode metric : available) {
+                String id = metric.path("id").asText();
+                if (!id.endsWith("." + name)) continue;
+                JsonNode values = get("/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics?get=" + id + "&agg=sum");
+                if (values != null && values.size() > 0) {
+                    sum += values.get(0).path("sum").asDouble();
+                    found = true;
+                }
+            }
+        }
+        return found ? sum : 0;
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(flinkUrl + path))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return response.statusCode() == 200 ? EventJson.MAPPER.readTree(response.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

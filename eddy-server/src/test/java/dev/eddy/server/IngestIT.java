@@ -1,0 +1,267 @@
+package dev.eddy.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.bus.broker.EmbeddedKafka;
+import dev.eddy.bus.publish.EventPublisher;
+import dev.eddy.bus.testing.TopicReader;
+import dev.eddy.bus.topic.TopicAdmin;
+import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
+import dev.eddy.model.Topics;
+import dev.eddy.model.config.EddyConfig;
+import dev.eddy.server.health.Readiness;
+import dev.eddy.server.ingest.IngestRoutes;
+import dev.eddy.server.query.QueryRoutes;
+import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewStore;
+import dev.eddy.store.metrics.MetricsQuery;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingest over HTTP against the real embedded broker: what a client posts is what lands on
+ * eddy.events (fields, key, headers); bad input is answered by index and field and kept on
+ * eddy.events.invalid. One broker and one server for the class; each test uses its own topics'
+ * offsets by reading everything and filtering on its own ids.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngestIT {
+    static final String KEY = "test-write-key";
+    static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+    @TempDir
+    static Path dir;
+    EmbeddedKafka broker;
+    EventPublisher publisher;
+    ViewStore store;
+    EddyServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() {
+        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
+        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
+            admin.ensureTopics(TopicPlan.defaults());
+        }
+        publisher = new EventPublisher(broker.bootstrapServers());
+        store = ViewStore.open(DatabaseAddress.embedded(dir));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        EddyConfig config = EddyConfig.defaults();
+        server = new EddyServer(
+                new IngestRoutes(publisher, Set.of(KEY), config.ingest(), registry, Clock.fixed(NOW, ZoneOffset.UTC)),
+                new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of("rk"), config.query().maxRange()),
+                new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+        publisher.close();
+        store.close();
+        broker.close();
+    }
+
+    @Test
+    void batchLandsOnTheBusAsPosted() throws Exception {
+        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), """
+                {"batch":[
+                  {"type":"track","messageId":"b1-m1","userId":"alice","event":"Order Completed",
+                   "timestamp":"2026-11-27T09:59:00Z","properties":{"total":42}},
+                  {"type":"page","messageId":"b1-m2","anonymousId":"anon-7","name":"Home",
+                   "timestamp":"2026-11-27T09:59:30Z"}
+                ],"context":{"library":{"name":"test"}}}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("{\"success\":true}"));
+        Map<String, ConsumerRecord<byte[], byte[]>> byId = eventsById(Topics.EVENTS, "b1-", 2);
+        ConsumerRecord<byte[], byte[]> track = byId.get("b1-m1");
+        Event e = EventJson.decode(track.value());
+        assertThat(new String(track.key(), StandardCharsets.UTF_8)).isEqualTo("alice");
+        assertThat(e.type()).isEqualTo(EventType.TRACK);
+        assertThat(e.event()).isEqualTo("Order Completed");
+        assertThat(e.userId()).isEqualTo("alice");
+        assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-11-27T09:59:00Z"));
+        assertThat(e.receivedAt()).isEqualTo(NOW);
+        assertThat(e.properties()).isEqualTo(json("{\"total\":42}"));
+        assertThat(e.context().path("library").path("name").asText()).isEqualTo("test");
+        assertThat(headers(track)).containsEntry("ce_specversion", "1.0").containsEntry("ce_id", "b1-m1")
+                .containsEntry("ce_type", "Order Completed").containsEntry("ce_source", "eddy:segment")
+                .containsEntry("ce_time", "2026-11-27T09:59:00Z");
+        assertThat(String.join(" ", headers(track).values())).doesNotContain(KEY);
+
+        ConsumerRecord<byte[], byte[]> page = byId.get("b1-m2");
+        assertThat(new String(page.key(), StandardCharsets.UTF_8)).isEqualTo("anon-7");
+        Event p = EventJson.decode(page.value());
+        assertThat(p.type()).isEqualTo(EventType.PAGE);
+        assertThat(p.name()).isEqualTo("Home");
+        assertThat(p.anonymousId()).isEqualTo("anon-7");
+    }
+
+    @Test
+    void badEventsAreNamedAndKeptWhileGoodOnesAreAccepted() throws Exception {
+        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), """
+                {"batch":[
+                  {"type":"track","messageId":"b2-ok","userId":"bob","event":"Signed Up"},
+                  {"type":"track","messageId":"b2-nouser","event":"Signed Up"},
+                  {"type":"track","messageId":"b2-noevent","userId":"bob"}
+                ]}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode body = json(response.body());
+        assertThat(body.path("success").asBoolean()).isFalse();
+        assertThat(body.path("accepted").asInt()).isEqualTo(1);
+        assertThat(body.path("errors")).hasSize(2);
+        assertThat(body.path("errors").get(0).path("index").asInt()).isEqualTo(1);
+        assertThat(body.path("errors").get(0).path("field").asText()).isEqualTo("userId");
+        assertThat(body.path("errors").get(1).path("index").asInt()).isEqualTo(2);
+        assertThat(body.path("errors").get(1).path("field").asText()).isEqualTo("event");
+
+        assertThat(eventsById(Topics.EVENTS, "b2-", 1)).containsOnlyKeys("b2-ok");
+        List<JsonNode> invalid = TopicReader.readAll(broker.bootstrapServers(), Topics.INVALID, countInvalid()).stream()
+                .map(r -> json(new String(r.value(), StandardCharsets.UTF_8)))
+                .filter(j -> j.path("raw").path("messageId").asText().startsWith("b2-"))
+                .toList();
+        assertThat(invalid).extracting(j -> j.path("raw").path("messageId").asText())
+                .containsExactlyInAnyOrder("b2-nouser", "b2-noevent");
+        JsonNode noUser = invalid.stream().filter(j -> j.path("raw").path("messageId").asText().equals("b2-nouser")).findFirst().orElseThrow();
+        assertThat(noUser.path("errors").get(0).path("field").asText()).isEqualTo("userId");
+        assertThat(noUser.path("reason").asText()).isNotBlank();
+        assertThat(noUser.path("receivedAt").asText()).isEqualTo("2026-11-27T10:00:00Z");
+    }
+
+    @Test
+    void gzipAndTextPlainBodiesAndBodyWriteKeyAreAccepted() throws Exception {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write(("{\"writeKey\":\"" + KEY + "\",\"messageId\":\"b3-m1\",\"userId\":\"carol\",\"event\":\"Clicked\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/t"))
+                .header("Content-Type", "text/plain").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Event e = EventJson.decode(eventsById(Topics.EVENTS, "b3-", 1).get("b3-m1").value());
+        assertThat(e.event()).isEqualTo("Clicked");
+        assertThat(e.userId()).isEqualTo("carol");
+    }
+
+    @Test
+    void missingOrUnknownKeyIs401() throws Exception {
+        String body = "{\"userId\":\"u\",\"event\":\"E\"}";
+        HttpResponse<String> missing = post("/v1/track", "application/json", null, body);
+        HttpResponse<String> unknown = post("/v1/track", "application/json", basic("nope"), body);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json(missing.body()).path("errors").get(0).path("field").asText()).isEqualTo("writeKey");
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(json(unknown.body()).path("errors").get(0).path("message").asText()).isEqualTo("unknown write key");
+    }
+
+    @Test
+    void nonJsonContentTypeIs415() throws Exception {
+        HttpResponse<String> response = post("/v1/track", "application/x-www-form-urlencoded", basic(KEY), "userId=u");
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(json(response.body()).path("errors").get(0).path("field").asText()).isEqualTo("Content-Type");
+    }
+
+    @Test
+    void requestOver500KbIs413() throws Exception {
+        String big = "{\"batch\":[{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"pad\":\"" + "x".repeat(520_000) + "\"}}]}";
+        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), big);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(json(response.body()).path("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void cloudEventInStructuredModeIsATrackEventOfItsSubject() throws Exception {
+        HttpResponse<String> response = post("/v1/events", "application/cloudevents+json", basic(KEY), """
+                {"specversion":"1.0","id":"b4-ce1","source":"/shop","type":"order.placed","subject":"dave",
+                 "time":"2026-11-27T09:58:00Z","data":{"total":7}}""");
+        assertThat(response.statusCode()).isEqualTo(200);
+        ConsumerRecord<byte[], byte[]> record = eventsById(Topics.EVENTS, "b4-", 1).get("b4-ce1");
+        Event e = EventJson.decode(record.value());
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("dave");
+        assertThat(e.event()).isEqualTo("order.placed");
+        assertThat(e.source()).isEqualTo("/shop");
+        assertThat(e.properties()).isEqualTo(json("{\"total\":7}"));
+        assertThat(headers(record)).containsEntry("ce_source", "/shop");
+    }
+
+    @Test
+    void metricsCountAcceptedEvents() throws Exception {
+        post("/v1/track", "application/json", basic(KEY), "{\"messageId\":\"b5-m1\",\"userId\":\"u\",\"event\":\"E\"}");
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("eddy_ingest_events_accepted_total", "eddy_ingest_requests_total{route=\"track\",status=\"200\"}");
+    }
+
+    private int countInvalid() {
+        return (int) TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.INVALID);
+    }
+
+    private Map<String, ConsumerRecord<byte[], byte[]>> eventsById(String topic, String idPrefix, int expected) {
+        int total = (int) TopicReader.endOffsetSum(broker.bootstrapServers(), topic);
+        Map<String, ConsumerRecord<byte[], byte[]>> out = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(broker.bootstrapServers(), topic, total)) {
+            String id = headers(r).get("ce_id");
+            if (id != null && id.startsWith(idPrefix)) out.put(id, r);
+        }
+        assertThat(out).hasSize(expected);
+        return out;
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Header h : r.headers()) out.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private HttpResponse<String> post(String path, String contentType, String authorization, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) request.header("Authorization", authorization);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static String basic(String key) {
+        return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return EventJson.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(text, e);
+        }
+    }
+}

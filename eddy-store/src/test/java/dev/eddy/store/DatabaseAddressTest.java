@@ -1,0 +1,41 @@
+package dev.eddy.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DatabaseAddressTest {
+
+    @Test
+    void embeddedModeUsesAnH2FileUnderTheDataDirectoryWrittenThroughOnCommit() {
+        DatabaseAddress address = DatabaseAddress.embedded(Path.of("/var/eddy"));
+
+        assertThat(address.url()).isEqualTo("jdbc:h2:file:/var/eddy/views/eddy;AUTO_SERVER=TRUE;WRITE_DELAY=0");
+        assertThat(address.driverClassName()).isEqualTo("org.h2.Driver");
+        assertThat(address.user()).isNull();
+        assertThat(address.password()).isNull();
+    }
+
+    @Test
+    void namesTheDriverOfAPostgresUrl() {
+        DatabaseAddress address = new DatabaseAddress("jdbc:postgresql://db:5432/eddy", "eddy", "secret");
+
+        assertThat(address.driverClassName()).isEqualTo("org.postgresql.Driver");
+    }
+
+    @Test
+    void rejectsDatabasesTheViewsAreNotWrittenFor() {
+        assertThatThrownBy(() -> DatabaseAddress.of("jdbc:mysql://db/eddy"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jdbc:mysql://db/eddy");
+    }
+
+    @Test
+    void keepsThePasswordOutOfItsText() {
+        DatabaseAddress address = new DatabaseAddress("jdbc:postgresql://db:5432/eddy", "eddy", "secret");
+
+        assertThat(address.toString()).doesNotContain("secret").contains("eddy", "****");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.eddy.store.metrics;
+
+import dev.eddy.store.DatabaseAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-minute metrics view on an H2 file database, as the embedded mode runs it. */
+class H2MetricsStoreIT extends MetricsStoreContract {
+
+    @TempDir
+    Path dataDir;
+
+    @Override
+    DatabaseAddress freshDatabase() {
+        return DatabaseAddress.embedded(dataDir);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.eddy.store.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TimeZone;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Migrate, upsert and query the per-minute metrics view on one database engine; each engine's
+ * {@code *IT} supplies a fresh, empty database per test.
+ */
+abstract class MetricsStoreContract {
+
+    static final Instant T0 = Instant.parse("2024-03-10T10:00:00Z");
+
+    private ViewStore store;
+    private MetricsQuery query;
+
+    /** A database that no test has used yet. */
+    abstract DatabaseAddress freshDatabase() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = ViewStore.open(freshDatabase());
+        query = new MetricsQuery(store.dataSource());
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static Instant minute(int n) {
+        return T0.plusSeconds(60L * n);
+    }
+
+    @Test
+    void migrationCreatesAnEmptyViewAndIsIdempotent() throws SQLException {
+        assertThat(query.eventsPerMinute(Instant.EPOCH, Instant.parse("3000-01-01T00:00:00Z"), Optional.empty()))
+                .isEmpty();
+        try (ViewStore reopened = ViewStore.open(store.address())) {
+            assertThat(appliedMigrations(reopened)).containsExactly("1");
+        }
+    }
+
+    @Test
+    void returnsExactlyTheRowsWritten() {
+        List<MinuteMetric> rows = List.of(
+                new MinuteMetric(minute(0), "page", 42, 17, true),
+                new MinuteMetric(minute(0), "Signup", 3, 3, true),
+                new MinuteMetric(minute(1), "page", 5, 2, false));
+        MetricsUpsert.upsertAll(store.dataSource(), rows);
+
+        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.empty()))
+                .containsExactly(
+                        new MinuteMetric(minute(0), "Signup", 3, 3, true),
+                        new MinuteMetric(minute(0), "page", 42, 17, true),
+                        new MinuteMetric(minute(1), "page", 5, 2, false));
+    }
+
+    @Test
+    void upsertOverwritesTheFiguresOfAnExistingRow() {
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 1, 1, false)));
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
+
+        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+                .containsExactly(new MinuteMetric(minute(0), "page", 9, 4, true));
+    }
+
+    @Test
+    void theLastFigureOfAKeyInOneBatchWins() {
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+                new MinuteMetric(minute(0), "page", 1, 1, false),
+                new MinuteMetric(minute(0), "click", 7, 7, false),
+                new MinuteMetric(minute(0), "page", 2, 1, false),
+                new MinuteMetric(minute(0), "page", 3, 2, true)));
+
+        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+                .containsExactly(
+                        new MinuteMetric(minute(0), "click", 7, 7, false),
+                        new MinuteMetric(minute(0), "page", 3, 2, true));
+    }
+
+    @Test
+    void writingTheSameFiguresAgainChangesNothing() {
+        List<MinuteMetric> rows = List.of(
+                new MinuteMetric(minute(0), "page", 4, 2, true),
+                new MinuteMetric(minute(1), "page", 6, 3, false));
+        MetricsUpsert.upsertAll(store.dataSource(), rows);
+        MetricsUpsert.upsertAll(store.dataSource(), rows);
+
+        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.empty())).containsExactlyElementsOf(rows);
+    }
+
+    @Test
+    void rangeIncludesFromAndExcludesTo() {
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+                new MinuteMetric(minute(0), "page", 1, 1, true),
+                new MinuteMetric(minute(1), "page", 2, 2, true),
+                new MinuteMetric(minute(2), "page", 3, 3, true),
+                new MinuteMetric(minute(3), "page", 4, 4, false)));
+
+        assertThat(query.eventsPerMinute(minute(1), minute(3), Optional.empty()))
+                .containsExactly(
+                        new MinuteMetric(minute(1), "page", 2, 2, true),
+                        new MinuteMetric(minute(2), "page", 3, 3, true));
+        assertThat(query.eventsPerMinute(minute(1).plusNanos(1000), minute(3), Optional.empty()))
+                .containsExactly(new MinuteMetric(minute(2), "page", 3, 3, true));
+        assertThat(query.eventsPerMinute(minute(1), minute(1), Optional.empty())).isEmpty();
+        assertThat(query.eventsPerMinute(minute(3), minute(1), Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void filtersByEvent() {
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+                new MinuteMetric(minute(0), "page", 1, 1, true),
+                new MinuteMetric(minute(0), "click", 5, 2, true),
+                new MinuteMetric(minute(1), "click", 6, 3, false),
+                new MinuteMetric(minute(1), "clicks", 9, 9, false)));
+
+        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.of("click")))
+                .containsExactly(
+                        new MinuteMetric(minute(0), "click", 5, 2, true),
+                        new MinuteMetric(minute(1), "click", 6, 3, false));
+        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.of("screen"))).isEmpty();
+    }
+
+    @Test
+    void ordersByMinuteThenEventNameCodePoints() {
+        List<String> events = List.of("Signup", "a_b", "ab", "page", "screen", "Ünïcode");
+        List<MinuteMetric> expected = new ArrayList<>();
+        for (int m = 0; m < 5; m++) {
+            for (String event : events.stream().sorted().toList()) {
+                expected.add(new MinuteMetric(minute(m), event, m * 10L + event.length(), m + 1L, m < 3));
+            }
+        }
+        List<MinuteMetric> shuffled = new ArrayList<>(expected);
+        Collections.shuffle(shuffled, new Random(7));
+        MetricsUpsert.upsertAll(store.dataSource(), shuffled);
+
+        assertThat(query.eventsPerMinute(minute(0), minute(5), Optional.empty())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void storesInstantsWhateverTheJvmTimeZone() {
+        TimeZone original = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Chatham"));
+        // connections opened now run in a +12:45/+13:45 session zone
+        try (ViewStore zoned = ViewStore.open(store.address())) {
+            MinuteMetric row = new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true);
+            MetricsUpsert.upsertAll(zoned.dataSource(), List.of(row));
+
+            assertThat(new MetricsQuery(zoned.dataSource()).eventsPerMinute(
+                            row.start(), row.start().plusSeconds(60), Optional.empty()))
+                    .containsExactly(row);
+        } finally {
+            TimeZone.setDefault(original);
+        }
+        assertThat(query.eventsPerMinute(Instant.parse("2024-04-07T01:59:00Z"),
+                        Instant.parse("2024-04-07T02:00:00Z"), Optional.of("page")))
+                .containsExactly(new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true));
+    }
+
+    private static List<String> appliedMigrations(ViewStore store) throws SQLException {
+        List<String> versions = new ArrayList<>();
+        try (Connection connection = store.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+            while (rows.next()) {
+                versions.add(rows.getString(1));
+            }
+        }
+        return versions;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.eddy.stream.event;
+
+import dev.eddy.model.Event;
+import dev.eddy.model.EventType;
+
+/**
+ * What the analytics job carries per event: the canonical {@link Event} holds Jackson trees that
+ * Flink could only serialize with Kryo, so the job reads just the fields it computes on, plus the
+ * event's canonical JSON for the one path that must hand the whole event on: too late for its
+ * window, it goes to {@code eddy.events.late} unchanged. Window state never keeps the JSON.
+ *
+ * @param dedupKey {@link Event#dedupKey()}
+ * @param series the metric series ({@link #seriesOf(Event)}), or null for types not counted
+ * @param userKey {@link Event#userKey()}, null when the event has no user
+ * @param timestampMillis event time, epoch milliseconds
+ * @param eventJson the canonical JSON of the event, as read from {@code eddy.events}
+ */
+public record AnalyticsEvent(
+        String dedupKey, String series, String userKey, long timestampMillis, byte[] eventJson) {
+
+    public static AnalyticsEvent of(Event event, byte[] eventJson) {
+        return new AnalyticsEvent(
+                event.dedupKey(), seriesOf(event), event.userKey(),
+                event.timestamp().toEpochMilli(), eventJson);
+    }
+
+    /**
+     * The per-minute series an event counts in: the event name for track, {@code page} and
+     * {@code screen} for those calls; null for identify, group and alias, which describe users
+     * rather than activity, and for a track call without a name.
+     */
+    public static String seriesOf(Event event) {
+        EventType type = event.type();
+        return switch (type) {
+            case TRACK -> event.event() == null || event.event().isBlank() ? null : event.event();
+            case PAGE, SCREEN -> type.wireName();
+            case IDENTIFY, GROUP, ALIAS -> null;
+        };
+    }
+
+    /** Whether the event counts in the per-minute metrics. */
+    public boolean counted() {
+        return series != null;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.eddy.stream.kafka;
+
+import dev.eddy.model.Topics;
+import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.event.LateEvent;
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** The analytics job's production Kafka ends: {@code eddy.events} in, {@code eddy.events.late} out. */
+public final class AnalyticsKafka {
+
+    /** Consumer group of the job; offsets are committed on checkpoints, for monitoring and restarts without state. */
+    public static final String GROUP_ID = "eddy-analytics";
+
+    /**
+     * Stable across restarts: a new prefix would leave the previous run's open transactions to
+     * block read_committed readers of the late topic until they time out.
+     */
+    public static final String LATE_TRANSACTIONAL_ID_PREFIX = "eddy-analytics-late";
+
+    /** Below the broker's transaction.max.timeout.ms (15 min); Kafka's producer default of 1 h is refused. */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private AnalyticsKafka() {}
+
+    /**
+     * Reads {@code eddy.events} from the committed offsets of {@link #GROUP_ID}, or from the
+     * earliest when there are none (never the latest: a first start or a restart without a
+     * checkpoint must not skip events). Malformed records are skipped and counted.
+     */
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers) {
+        return KafkaSource.<AnalyticsEvent>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(Topics.EVENTS)
+                .setGroupId(GROUP_ID)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new EventDeserializer())
+                .build();
+    }
+
+    /**
+     * Writes late events to {@code eddy.events.late} exactly once: in Kafka transactions
+     * committed with the job's checkpoints, so checkpointing must be enabled.
+     */
+    public static KafkaSink<LateEvent> lateEventsSink(String bootstrapServers) {
+        return KafkaSink.<LateEvent>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new LateEventSerializer(Topics.LATE))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(LATE_TRANSACTIONAL_ID_PREFIX)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(TRANSACTION_TIMEOUT.toMillis()))
+                .build();
+    }
+}

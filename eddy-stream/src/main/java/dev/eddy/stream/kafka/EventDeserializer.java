@@ -1,0 +1,56 @@
+package dev.eddy.stream.kafka;
+
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.stream.event.AnalyticsEvent;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a record of {@code eddy.events} (canonical {@link EventJson}) into an {@link AnalyticsEvent}.
+ * A record that is not a canonical event is skipped and counted: one bad record must not stop
+ * the job, and failing would only replay it forever.
+ */
+public final class EventDeserializer implements KafkaRecordDeserializationSchema<AnalyticsEvent> {
+
+    /** Flink metric: records skipped because they are not canonical events. */
+    public static final String MALFORMED_METRIC = "eddyMalformedEvents";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
+
+    private transient Counter malformed;
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        malformed = context.getMetricGroup().counter(MALFORMED_METRIC);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<AnalyticsEvent> out) {
+        byte[] json = record.value();
+        Event event;
+        try {
+            event = json == null ? null : EventJson.decode(json);
+        } catch (Exception e) {
+            event = null;
+            LOG.warn("skipping malformed event at {}-{}@{}: {}",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+        if (event == null) {
+            malformed.inc();
+            return;
+        }
+        out.collect(AnalyticsEvent.of(event, json));
+    }
+
+    @Override
+    public TypeInformation<AnalyticsEvent> getProducedType() {
+        return TypeInformation.of(AnalyticsEvent.class);
+    }
+}

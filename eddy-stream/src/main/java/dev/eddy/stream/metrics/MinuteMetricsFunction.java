@@ -1,0 +1,143 @@
+package dev.eddy.stream.metrics;
+
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.event.LateEvent;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per-minute event count and exact distinct users of one series, live then final.
+ *
+ * <p>Keyed by {@link WindowKey}, so each key is one window. While the window is open its figures
+ * go out at most once per update interval, and only when they changed (a processing-time timer).
+ * When the watermark reaches the window's end the figures go out final. An event later than that
+ * but within the allowed lateness still counts and its window goes out again, final. At the end
+ * plus the allowed lateness the window's state and timers are dropped; events after that go to
+ * {@link #TOO_LATE} unchanged.
+ *
+ * <p>Everything needed to emit is in keyed state, timers included, so a job restored from a
+ * checkpoint emits whatever the checkpoint held un-emitted, and replayed events re-emit their
+ * windows: the views converge without new events.
+ */
+public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey, AnalyticsEvent, MinuteMetric> {
+
+    /** Events that came after their window's allowed lateness. */
+    public static final OutputTag<LateEvent> TOO_LATE =
+            new OutputTag<>("too-late", TypeInformation.of(LateEvent.class));
+
+    /** Flink metric: events too late to be counted. */
+    public static final String LATE_METRIC = "eddyLateEvents";
+
+    private final long allowedLatenessMs;
+    private final long updateIntervalMs;
+
+    private transient ValueState<MinuteTally> tally;
+    private transient MapState<String, Boolean> users;
+    private transient Counter late;
+
+    public MinuteMetricsFunction(Duration allowedLateness, Duration updateInterval) {
+        if (allowedLateness.isNegative()) throw new IllegalArgumentException("allowedLateness < 0");
+        if (updateInterval.isNegative() || updateInterval.isZero()) {
+            throw new IllegalArgumentException("updateInterval must be positive");
+        }
+        this.allowedLatenessMs = allowedLateness.toMillis();
+        this.updateIntervalMs = updateInterval.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        tally = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("tally", TypeInformation.of(MinuteTally.class)));
+        users = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
+        late = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
+    }
+
+    @Override
+    public void processElement(AnalyticsEvent event, Context ctx, Collector<MinuteMetric> out)
+            throws Exception {
+        long start = ctx.getCurrentKey().minuteStart();
+        long watermark = ctx.timerService().currentWatermark();
+        if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
+            late.inc();
+            ctx.output(TOO_LATE, new LateEvent(event.eventJson(), watermark - event.timestampMillis()));
+            return;
+        }
+        MinuteTally current = tally.value();
+        if (current == null) {
+            current = MinuteTally.EMPTY;
+            // a window first seen late is complete already: no timer needed to make it final
+            if (!MinuteWindow.isComplete(start, watermark)) {
+                ctx.timerService().registerEventTimeTimer(MinuteWindow.maxTimestamp(start));
+            }
+            ctx.timerService().registerEventTimeTimer(MinuteWindow.cleanupTime(start, allowedLatenessMs));
+        }
+        String user = event.userKey();
+        boolean newUser = user != null && !users.contains(user);
+        if (newUser) users.put(user, Boolean.TRUE);
+        MinuteTally next = current.add(newUser);
+        if (!next.updateScheduled()) {
+            // aligned to the interval, so the timers of many windows fire together
+            long now = ctx.timerService().currentProcessingTime();
+            long at = (Math.floorDiv(now, updateIntervalMs) + 1) * updateIntervalMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            next = next.scheduled(at);
+        }
+        tally.update(next);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MinuteMetric> out) throws Exception {
+        MinuteTally current = tally.value();
+        if (current == null) return;
+        WindowKey key = ctx.getCurrentKey();
+        long start = key.minuteStart();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            current = current.withoutUpdateTimer();
+            if (current.dirty()) {
+                boolean isFinal = current.finalized()
+                        || MinuteWindow.isComplete(start, ctx.timerService().currentWatermark());
+                current = emit(key, current, isFinal, out);
+            }
+            tally.update(current);
+            return;
+        }
+        if (timestamp == MinuteWindow.maxTimestamp(start)) {
+            // the final row carries every change so far: a pending update has nothing left to do
+            current = cancelUpdate(emit(key, current, true, out), ctx);
+        }
+        if (timestamp == MinuteWindow.cleanupTime(start, allowedLatenessMs)) {
+            if (current.dirty()) emit(key, current, true, out);
+            cancelUpdate(current, ctx);
+            tally.clear();
+            users.clear();
+            return;
+        }
+        tally.update(current);
+    }
+
+    private static MinuteTally cancelUpdate(MinuteTally tally, OnTimerContext ctx) {
+        if (!tally.updateScheduled()) return tally;
+        ctx.timerService().deleteProcessingTimeTimer(tally.updateTimer());
+        return tally.withoutUpdateTimer();
+    }
+
+    private static MinuteTally emit(WindowKey key, MinuteTally tally, boolean isFinal, Collector<MinuteMetric> out) {
+        out.collect(new MinuteMetric(
+                Instant.ofEpochMilli(key.minuteStart()), key.series(), tally.count(), tally.users(), isFinal));
+        return tally.emitted(isFinal);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.eddy.stream.metrics;
+
+import dev.eddy.stream.event.AnalyticsEvent;
+
+/** The key of the per-minute metrics: one series in one event-time minute. */
+public record WindowKey(String series, long minuteStart) {
+
+    public static WindowKey of(AnalyticsEvent event) {
+        return new WindowKey(event.series(), MinuteWindow.startOf(event.timestampMillis()));
+    }
+}

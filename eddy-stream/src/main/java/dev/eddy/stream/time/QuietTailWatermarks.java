@@ -1,0 +1,81 @@
+package dev.eddy.stream.time;
+
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.util.clock.RelativeClock;
+
+/**
+ * Bounded out-of-orderness watermarks (one generator per source split, i.e. per Kafka partition)
+ * that keep event time moving when the input goes quiet.
+ *
+ * <ul>
+ *   <li>Events arriving: the watermark trails the largest timestamp seen by the out-of-orderness.
+ *   <li>A split that had events and got none for the idle timeout: its watermark moves on with
+ *       the input's clock, as if the last event's time kept ticking (in live traffic that is
+ *       "now − out-of-orderness"), so the last minute of a quiet stream becomes final without
+ *       new events. Anchoring it to the last event rather than to the wall clock means that a
+ *       backlog of old events is never declared late wholesale; the input-activity clock stops
+ *       while the source is paused or back-pressured, so a stall does not count as quiet.
+ *   <li>A split that never had an event is marked idle after the timeout, so an empty partition
+ *       does not hold event time back.
+ * </ul>
+ * Events arriving after a quiet stretch may be behind the advanced watermark: they still count
+ * while within the allowed lateness.
+ */
+public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
+
+    private final long outOfOrdernessMs;
+    private final long idleTimeoutMs;
+    private final RelativeClock clock;
+    private final long createdAt;
+
+    private long maxTimestamp = Long.MIN_VALUE;
+    private long lastEventAt;
+    private long emitted = Long.MIN_VALUE;
+
+    public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock) {
+        if (outOfOrderness.isNegative()) throw new IllegalArgumentException("outOfOrderness < 0");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
+        this.outOfOrdernessMs = outOfOrderness.toMillis();
+        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.clock = clock;
+        this.createdAt = clock.relativeTimeMillis();
+        this.lastEventAt = createdAt;
+    }
+
+    /** The strategy for a source: these watermarks, with the event time taken by {@code timestamps}. */
+    public static <T> WatermarkStrategy<T> strategy(
+            Duration outOfOrderness, Duration idleTimeout, SerializableTimestampAssigner<T> timestamps) {
+        return WatermarkStrategy.<T>forGenerator(
+                        ctx -> new QuietTailWatermarks<>(outOfOrderness, idleTimeout, ctx.getInputActivityClock()))
+                .withTimestampAssigner(timestamps);
+    }
+
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+        lastEventAt = clock.relativeTimeMillis();
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        long now = clock.relativeTimeMillis();
+        if (maxTimestamp == Long.MIN_VALUE) {
+            if (now - createdAt >= idleTimeoutMs) output.markIdle();
+            return;
+        }
+        long watermark = maxTimestamp - outOfOrdernessMs - 1;
+        long quietFor = now - lastEventAt;
+        if (quietFor >= idleTimeoutMs) watermark += quietFor;
+        if (watermark > emitted) {
+            emitted = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+}

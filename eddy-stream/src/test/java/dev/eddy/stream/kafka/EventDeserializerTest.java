@@ -1,0 +1,91 @@
+package dev.eddy.stream.kafka;
+
+import static dev.eddy.stream.event.TestEvents.track;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.stream.event.AnalyticsEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventDeserializerTest {
+
+    private final Map<String, Counter> counters = new HashMap<>();
+    private final List<AnalyticsEvent> out = new ArrayList<>();
+    private final EventDeserializer deserializer = new EventDeserializer();
+
+    @BeforeEach
+    void open() {
+        MetricGroup metrics = new UnregisteredMetricsGroup() {
+            @Override
+            public Counter counter(String name) {
+                return counters.computeIfAbsent(name, n -> new SimpleCounter());
+            }
+        };
+        deserializer.open(new DeserializationSchema.InitializationContext() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return metrics;
+            }
+
+            @Override
+            public UserCodeClassLoader getUserCodeClassLoader() {
+                return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+            }
+        });
+    }
+
+    private void deserialize(byte[] value) throws Exception {
+        deserializer.deserialize(new ConsumerRecord<>("eddy.events", 0, out.size(), null, value), new Collector<>() {
+            @Override
+            public void collect(AnalyticsEvent record) {
+                out.add(record);
+            }
+
+            @Override
+            public void close() {}
+        });
+    }
+
+    @Test
+    void readsCanonicalEventsKeepingTheirBytes() throws Exception {
+        Event event = track("m1", "Signed Up", "alice", 1_700_000_000_123L);
+        byte[] json = EventJson.encode(event);
+
+        deserialize(json);
+
+        assertThat(out).singleElement().satisfies(e -> {
+            assertThat(e.dedupKey()).isEqualTo("m1");
+            assertThat(e.series()).isEqualTo("Signed Up");
+            assertThat(e.userKey()).isEqualTo("u:alice");
+            assertThat(e.timestampMillis()).isEqualTo(1_700_000_000_123L);
+            assertThat(e.eventJson()).isEqualTo(json);
+        });
+    }
+
+    @Test
+    void skipsAndCountsMalformedRecords() throws Exception {
+        deserialize("not json".getBytes(StandardCharsets.UTF_8));
+        deserialize("{\"type\":\"track\"}".getBytes(StandardCharsets.UTF_8));
+        deserialize(null);
+        deserialize(EventJson.encode(track("m1", "Signed Up", "alice", 0)));
+
+        assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("m1");
+        assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.eddy.stream.metrics;
+
+import static dev.eddy.stream.event.TestEvents.analytics;
+import static dev.eddy.stream.event.TestEvents.analyticsTrack;
+import static dev.eddy.stream.event.TestEvents.track;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.event.LateEvent;
+import dev.eddy.stream.event.TestEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MinuteMetricsFunctionTest {
+
+    private static final Duration LATENESS = Duration.ofMinutes(10);
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** 2023-11-14T22:13:00Z, a minute boundary. */
+    private static final long START = 1_699_999_980_000L;
+    private static final long END = START + 60_000;
+    private static final Instant MINUTE = Instant.ofEpochMilli(START);
+
+    private KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> newHarness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MinuteMetricsFunction(LATENESS, INTERVAL)),
+                WindowKey::of,
+                TypeInformation.of(WindowKey.class));
+    }
+
+    private void send(AnalyticsEvent event) throws Exception {
+        harness.processElement(event, event.timestampMillis());
+    }
+
+    private List<MinuteMetric> drainOutput() {
+        List<MinuteMetric> values = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return values;
+    }
+
+    @Test
+    void emitsTheOpenMinuteAtEachTickWhileItChanges() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
+        send(analyticsTrack("m3", "Signed Up", "alice", START + 3_000));
+        send(analytics(TestEvents.event("m4", EventType.TRACK, "Signed Up", null, START + 4_000)));
+        assertThat(drainOutput()).isEmpty();
+
+        harness.setProcessingTime(1_000);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 4, 2, false));
+
+        harness.setProcessingTime(2_000);
+        assertThat(drainOutput()).as("nothing changed, nothing emitted").isEmpty();
+
+        send(analyticsTrack("m5", "Signed Up", "carol", START + 5_000));
+        harness.setProcessingTime(2_500);
+        assertThat(drainOutput()).as("at most one update per interval").isEmpty();
+        harness.setProcessingTime(3_000);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 5, 3, false));
+    }
+
+    @Test
+    void keepsSeriesAndMinutesApart() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        send(analyticsTrack("m2", "Clicked", "alice", START + 1_000));
+        send(analyticsTrack("m3", "Signed Up", "alice", END + 1_000));
+
+        harness.setProcessingTime(1_000);
+
+        assertThat(drainOutput()).containsExactlyInAnyOrder(
+                new MinuteMetric(MINUTE, "Signed Up", 1, 1, false),
+                new MinuteMetric(MINUTE, "Clicked", 1, 1, false),
+                new MinuteMetric(Instant.ofEpochMilli(END), "Signed Up", 1, 1, false));
+    }
+
+    @Test
+    void emitsFinalFiguresWhenTheWatermarkPassesTheMinute() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        send(analyticsTrack("m2", "Signed Up", "bob", START + 59_999));
+
+        harness.processWatermark(END - 2);
+        assertThat(drainOutput()).isEmpty();
+
+        harness.processWatermark(END - 1);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 2, 2, true));
+
+        harness.setProcessingTime(1_000);
+        assertThat(drainOutput()).as("the final row already carried every change").isEmpty();
+    }
+
+    @Test
+    void countsEventsLateWithinTheAllowedLatenessAndEmitsFinalAgain() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        harness.processWatermark(END + 30_000);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+
+        send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
+        send(analyticsTrack("m3", "Signed Up", "alice", START + 3_000));
+        harness.setProcessingTime(1_000);
+
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 3, 2, true));
+        assertThat(harness.getSideOutput(MinuteMetricsFunction.TOO_LATE)).isNull();
+    }
+
+    @Test
+    void emitsAMinuteFirstSeenLateAsFinal() throws Exception {
+        harness.processWatermark(END + 30_000);
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+
+        harness.setProcessingTime(1_000);
+
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+        assertThat(harness.numEventTimeTimers()).as("only the cleanup timer").isEqualTo(1);
+    }
+
+    @Test
+    void sendsEventsLaterThanTheAllowedLatenessToTheSideOutputUnchanged() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        long cleanup = END - 1 + LATENESS.toMillis();
+        harness.processWatermark(cleanup);
+        drainOutput();
+
+        var tooLate = track("m2", "Signed Up", "bob", START + 2_000);
+        byte[] json = EventJson.encode(tooLate);
+        send(AnalyticsEvent.of(tooLate, json));
+
+        assertThat(drainOutput()).isEmpty();
+        List<LateEvent> late = harness.getSideOutput(MinuteMetricsFunction.TOO_LATE).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).eventJson()).isEqualTo(json);
+        assertThat(late.get(0).lateByMs()).isEqualTo(cleanup - (START + 2_000));
+        assertThat(harness.numKeyedStateEntries()).as("a late event creates no state").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void dropsStateAndTimersAfterTheAllowedLatenessFlushingPendingFigures() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        send(analyticsTrack("m2", "Clicked", null, START + 1_000));
+        harness.processWatermark(END);
+        drainOutput();
+        send(analyticsTrack("m3", "Signed Up", "bob", START + 2_000));
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(END - 1 + LATENESS.toMillis());
+
+        assertThat(drainOutput()).as("the pending late update goes out before the state goes")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 2, 2, true));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void emitsWhatACheckpointHeldUnemittedAfterARestore() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        harness.processWatermark(END);
+        send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 500);
+        harness.close();
+
+        harness = newHarness();
+        harness.setProcessingTime(500);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(harness.numProcessingTimeTimers()).as("the update timer is restored").isEqualTo(1);
+
+        harness.setProcessingTime(1_000);
+
+        assertThat(drainOutput()).as("final again although the restored watermark starts from nothing")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 2, 2, true));
+    }
+}

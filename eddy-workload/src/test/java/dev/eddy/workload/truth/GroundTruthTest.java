@@ -1,0 +1,146 @@
+package dev.eddy.workload.truth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventType;
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.workload.traffic.SegmentMessage;
+import dev.eddy.workload.traffic.TrafficGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroundTruthTest {
+
+    private static Event event(String messageId, EventType type, String name, String userId, String anonymousId,
+                               String timestamp) {
+        return new Event(messageId, type, type == EventType.TRACK ? name : null,
+                type == EventType.TRACK ? null : name, userId, anonymousId, null, null, null,
+                Instant.parse(timestamp), null, null, null, null, null, null);
+    }
+
+    private static MinuteMetric row(String start, String event, long count, long users) {
+        return new MinuteMetric(Instant.parse(start), event, count, users, true);
+    }
+
+    @Test
+    void countsHandBuiltEventsPerMinuteAndSeries() {
+        GroundTruth truth = new GroundTruth();
+        List<Boolean> added = new ArrayList<>();
+        for (Event e : List.of(
+                event("m1", EventType.TRACK, "Signed Up", "x", null, "2025-01-01T12:00:10Z"),
+                // the same id string as an anonymousId is another user
+                event("m2", EventType.TRACK, "Signed Up", null, "x", "2025-01-01T12:00:20Z"),
+                // a retry of m1: counted once
+                event("m1", EventType.TRACK, "Signed Up", "x", null, "2025-01-01T12:00:10Z"),
+                event("m3", EventType.PAGE, "Home", "x", "anon-1", "2025-01-01T12:00:59.999Z"),
+                event("m4", EventType.SCREEN, "Home", null, "y", "2025-01-01T12:00:30Z"),
+                event("m5", EventType.IDENTIFY, null, "x", "anon-1", "2025-01-01T12:00:40Z"),
+                event("m6", EventType.PAGE, "Home", "x", null, "2025-01-01T12:01:00Z"),
+                event("m7", EventType.PAGE, "Product", "x", null, "2025-01-01T12:01:05Z"),
+                event("m8", EventType.TRACK, "Order Completed", null, "z", "2025-01-01T12:01:30Z"))) {
+            added.add(truth.add(e));
+        }
+
+        assertThat(added).containsExactly(true, true, false, true, true, true, true, true, true);
+        assertThat(truth.metrics()).containsExactly(
+                row("2025-01-01T12:00:00Z", "Signed Up", 2, 2),
+                row("2025-01-01T12:00:00Z", "page", 1, 1),
+                row("2025-01-01T12:00:00Z", "screen", 1, 1),
+                row("2025-01-01T12:01:00Z", "Order Completed", 1, 1),
+                row("2025-01-01T12:01:00Z", "page", 2, 1));
+        assertThat(truth.events()).isEqualTo(8);
+    }
+
+    @Test
+    void generatedTruthMatchesAnIndependentCountOfTheWireMessages() throws IOException {
+        List<SegmentMessage> messages = TrafficGenerator.builder()
+                .seed(2025).start(Instant.parse("2025-01-01T12:00:45Z")).rate(3).build().take(300);
+        List<MinuteMetric> expected = countFromWire(messages);
+
+        GroundTruth truth = new GroundTruth();
+        messages.forEach(truth::add);
+        // every message sent twice, as client retries would: nothing changes
+        messages.forEach(truth::add);
+
+        assertThat(truth.metrics()).isEqualTo(expected);
+        assertThat(truth.events()).isEqualTo(300);
+        assertThat(expected.stream().map(MinuteMetric::start).distinct())
+                .containsExactly(Instant.parse("2025-01-01T12:00:00Z"), Instant.parse("2025-01-01T12:01:00Z"),
+                        Instant.parse("2025-01-01T12:02:00Z"));
+        assertThat(expected.stream().mapToLong(MinuteMetric::count).sum())
+                .isEqualTo(messages.stream().filter(m -> m.event().type() != EventType.IDENTIFY).count());
+    }
+
+    /** Reads the JSON as the server would, without the model's Event: series, minute, user key. */
+    private static List<MinuteMetric> countFromWire(List<SegmentMessage> messages) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<Instant, Map<String, List<String>>> usersByMinute = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (SegmentMessage message : messages) {
+            JsonNode node = json.readTree(message.bytes());
+            if (!seen.add(node.get("messageId").asText())) continue;
+            String series = switch (node.get("type").asText()) {
+                case "track" -> node.get("event").asText();
+                case "page", "screen" -> node.get("type").asText();
+                default -> null;
+            };
+            if (series == null) continue;
+            String user = node.hasNonNull("userId") ? "u:" + node.get("userId").asText()
+                    : "a:" + node.get("anonymousId").asText();
+            Instant minute = Instant.parse(node.get("timestamp").asText()).truncatedTo(ChronoUnit.MINUTES);
+            usersByMinute.computeIfAbsent(minute, m -> new TreeMap<>())
+                    .computeIfAbsent(series, s -> new ArrayList<>()).add(user);
+        }
+        List<MinuteMetric> rows = new ArrayList<>();
+        usersByMinute.forEach((minute, bySeries) -> bySeries.forEach((series, users) ->
+                rows.add(new MinuteMetric(minute, series, users.size(), new HashSet<>(users).size(), true))));
+        rows.sort(Comparator.comparing(MinuteMetric::start).thenComparing(MinuteMetric::event));
+        return rows;
+    }
+
+    @Test
+    void recordingAddsWhatASenderTakes() {
+        TrafficGenerator generator = TrafficGenerator.builder().seed(1).start(Instant.parse("2025-01-01T00:00:00Z"))
+                .rate(50).build();
+        GroundTruth truth = new GroundTruth();
+        var recording = truth.recording(generator);
+        for (int i = 0; i < 120; i++) recording.next();
+
+        assertThat(truth.events()).isEqualTo(120);
+    }
+
+    @Test
+    void truthFileRoundTripsAndHasTheDocumentedShape(@TempDir Path dir) throws IOException {
+        GroundTruth truth = new GroundTruth();
+        truth.add(event("m1", EventType.TRACK, "Signed Up", "x", null, "2025-01-01T12:00:10Z"));
+        truth.add(event("m2", EventType.PAGE, "Home", null, "y", "2025-01-01T12:01:10Z"));
+        TruthFile file = TruthFile.of(truth, 7);
+        Path path = dir.resolve("truth.json");
+
+        file.write(path);
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(path));
+        assertThat(json.get("events").asLong()).isEqualTo(2);
+        assertThat(json.get("duplicatesSent").asLong()).isEqualTo(7);
+        assertThat(json.get("series").get(0).toString())
+                .isEqualTo("{\"start\":\"2025-01-01T12:00:00Z\",\"event\":\"Signed Up\",\"count\":1,\"users\":1}");
+        assertThat(json.get("series").get(1).toString())
+                .isEqualTo("{\"start\":\"2025-01-01T12:01:00Z\",\"event\":\"page\",\"count\":1,\"users\":1}");
+        assertThat(TruthFile.read(path)).isEqualTo(file);
+    }
+}
