@@ -3,6 +3,7 @@ package dev.eddy.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.Topics;
+import dev.eddy.stream.kafka.AnalyticsKafka;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.TopicPartition;
  * late events (from Flink's REST API). Read on scrape, at most once a second.
  */
 final class PipelineMetrics {
-    static final String CONSUMER_GROUP = dev.eddy.stream.job.AnalyticsSources.GROUP_ID;
+    static final String CONSUMER_GROUP = AnalyticsKafka.GROUP_ID;
 
     private final String bootstrap;
     private final String flinkUrl;
@@ -47,26 +48,27 @@ final class PipelineMetrics {
         static final Snapshot EMPTY = new Snapshot(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
+    /** Registers the gauges; they hold this object strongly (Micrometer's default is a weak reference). */
     void bindTo(MeterRegistry registry) {
         Gauge.builder("eddy.pipeline.consumer.lag", this, m -> m.current().lag)
                 .description("Events on eddy.events not yet consumed by the analytics job (as of its last checkpoint)")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("eddy.pipeline.checkpoint.last.completed", this, m -> m.current().lastCheckpointMillis / 1000)
-                .description("When the last checkpoint completed (epoch seconds)").baseUnit("seconds").register(registry);
+                .description("When the last checkpoint completed (epoch seconds)").baseUnit("seconds").strongReference(true).register(registry);
         Gauge.builder("eddy.pipeline.checkpoint.age", this, m -> {
                     double last = m.current().lastCheckpointMillis;
                     return Double.isNaN(last) ? Double.NaN : (System.currentTimeMillis() - last) / 1000;
                 })
-                .description("Seconds since the last completed checkpoint").baseUnit("seconds").register(registry);
+                .description("Seconds since the last completed checkpoint").baseUnit("seconds").strongReference(true).register(registry);
         Gauge.builder("eddy.pipeline.events.deduplicated", this, m -> m.current().deduplicated)
-                .description("Duplicate events dropped by the analytics job").register(registry);
+                .description("Duplicate events dropped by the analytics job").strongReference(true).register(registry);
         Gauge.builder("eddy.pipeline.events.late", this, m -> m.current().late)
-                .description("Events later than the allowed lateness, kept on eddy.events.late").register(registry);
+                .description("Events later than the allowed lateness, kept on eddy.events.late").strongReference(true).register(registry);
     }
 
     private synchronized Snapshot current() {
         if (System.nanoTime() - takenAt > TimeUnit.SECONDS.toNanos(1)) {
-            snapshot = new Snapshot(lag(), lastCheckpoint(), jobCounter("eventsDeduplicated"), jobCounter("lateEvents"));
+            snapshot = new Snapshot(lag(), lastCheckpoint(), jobCounter("eddyDuplicatesDropped"), jobCounter("eddyLateEvents"));
             takenAt = System.nanoTime();
         }
         return snapshot;

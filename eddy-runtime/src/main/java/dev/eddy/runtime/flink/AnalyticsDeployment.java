@@ -1,0 +1,119 @@
+package dev.eddy.runtime.flink;
+
+import dev.eddy.model.config.EddyConfig;
+import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.metrics.MetricsSink;
+import dev.eddy.stream.job.AnalyticsJob;
+import dev.eddy.stream.kafka.AnalyticsKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptionsInternal;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analytics job submitted to a Flink cluster (the embedded MiniCluster, over REST): RocksDB
+ * state, exactly-once checkpoints retained on cancel, and on every start a restore from the newest
+ * completed checkpoint, so counts go on exactly where they stopped after SIGTERM or a crash.
+ * Without a checkpoint the source starts from the committed offsets, else the earliest.
+ */
+public final class AnalyticsDeployment implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyticsDeployment.class);
+    /** Fixed, so the checkpoints of every run of this instance are under one directory. */
+    static final JobID JOB_ID = JobID.fromHexString("edd1a7a1e5000000000000000000a001");
+    static final String JOB_NAME = "eddy-analytics";
+    private static final int RETAINED_CHECKPOINTS = 3;
+
+    private final JobClient client;
+
+    private AnalyticsDeployment(JobClient client) {
+        this.client = client;
+    }
+
+    /**
+     * @param flinkDir {@code <data-dir>/flink}; checkpoints go to its {@code checkpoints} folder
+     * @param views    where the metrics sink upserts
+     */
+    public static AnalyticsDeployment submit(int restPort, Path flinkDir, String bootstrap, DatabaseAddress views,
+                                             EddyConfig config) throws Exception {
+        Path checkpoints = flinkDir.resolve("checkpoints");
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.flink().checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
+        conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, JOB_ID.toHexString());
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.flink().parallelism());
+        // a failing job restarts with backoff instead of failing for good (e.g. while Kafka is away)
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        Optional<Path> restore = latestCheckpoint(checkpoints.resolve(JOB_ID.toHexString()));
+        restore.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
+        LOG.info("Submitting {} ({})", JOB_NAME, restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1", restPort, conf);
+        AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap), MetricsSink.upserting(views),
+                AnalyticsKafka.lateEventsSink(bootstrap), settings(config));
+        return new AnalyticsDeployment(env.executeAsync(JOB_NAME));
+    }
+
+    static AnalyticsJob.Settings settings(EddyConfig config) {
+        EddyConfig.Stream s = config.stream();
+        return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
+                AnalyticsJob.Settings.defaults().liveUpdateInterval());
+    }
+
+    /** The newest {@code chk-N} that completed (has its {@code _metadata}); a checkpoint cut short by a kill has none. */
+    static Optional<Path> latestCheckpoint(Path jobCheckpoints) {
+        if (!Files.isDirectory(jobCheckpoints)) return Optional.empty();
+        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
+            return dirs.filter(d -> d.getFileName().toString().matches("chk-\\d+"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + jobCheckpoints, e);
+        }
+    }
+
+    public String jobId() {
+        return client.getJobID().toHexString();
+    }
+
+    public boolean isRunning() {
+        try {
+            return client.getJobStatus().get(2, TimeUnit.SECONDS) == JobStatus.RUNNING;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Cancels the job; its checkpoints are retained for the next start. */
+    @Override
+    public void close() throws Exception {
+        try {
+            client.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cancelling {} failed; its last checkpoint still stands", JOB_NAME, e);
+        }
+    }
+}
