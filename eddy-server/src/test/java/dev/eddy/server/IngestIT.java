@@ -1,29 +1,17 @@
 package dev.eddy.server;
 
+import static dev.eddy.server.RunningServer.basic;
+import static dev.eddy.server.RunningServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.bus.broker.EmbeddedKafka;
-import dev.eddy.bus.publish.EventPublisher;
 import dev.eddy.bus.testing.TopicReader;
-import dev.eddy.bus.topic.TopicAdmin;
-import dev.eddy.bus.topic.TopicPlan;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
 import dev.eddy.model.Topics;
-import dev.eddy.model.config.EddyConfig;
-import dev.eddy.server.health.Readiness;
-import dev.eddy.server.ingest.IngestRoutes;
-import dev.eddy.server.query.QueryRoutes;
-import dev.eddy.store.DatabaseAddress;
-import dev.eddy.store.ViewStore;
-import dev.eddy.store.metrics.MetricsQuery;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -52,44 +38,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestIT {
-    static final String KEY = "test-write-key";
+    static final String KEY = RunningServer.WRITE_KEY;
     static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
     @TempDir
     static Path dir;
+    RunningServer eddy;
     EmbeddedKafka broker;
-    EventPublisher publisher;
-    ViewStore store;
-    EddyServer server;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() {
-        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
-        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
-            admin.ensureTopics(TopicPlan.defaults());
-        }
-        publisher = new EventPublisher(broker.bootstrapServers());
-        store = ViewStore.open(DatabaseAddress.embedded(dir));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        EddyConfig config = EddyConfig.defaults();
-        server = new EddyServer(
-                new IngestRoutes(publisher, Set.of(KEY), config.ingest(), registry, Clock.fixed(NOW, ZoneOffset.UTC)),
-                new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of("rk"), config.query().maxRange()),
-                new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
+        eddy = new RunningServer(dir, Clock.fixed(NOW, ZoneOffset.UTC));
+        broker = eddy.broker;
     }
 
     @AfterAll
     void stop() {
-        server.close();
-        publisher.close();
-        store.close();
-        broker.close();
+        eddy.close();
     }
 
     @Test
     void batchLandsOnTheBusAsPosted() throws Exception {
-        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), """
+        HttpResponse<String> response = eddy.post("/v1/batch", "application/json", basic(KEY), """
                 {"batch":[
                   {"type":"track","messageId":"b1-m1","userId":"alice","event":"Order Completed",
                    "timestamp":"2026-11-27T09:59:00Z","properties":{"total":42}},
@@ -125,7 +95,7 @@ class IngestIT {
 
     @Test
     void badEventsAreNamedAndKeptWhileGoodOnesAreAccepted() throws Exception {
-        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), """
+        HttpResponse<String> response = eddy.post("/v1/batch", "application/json", basic(KEY), """
                 {"batch":[
                   {"type":"track","messageId":"b2-ok","userId":"bob","event":"Signed Up"},
                   {"type":"track","messageId":"b2-nouser","event":"Signed Up"},
@@ -162,9 +132,9 @@ class IngestIT {
             gz.write(("{\"writeKey\":\"" + KEY + "\",\"messageId\":\"b3-m1\",\"userId\":\"carol\",\"event\":\"Clicked\"}")
                     .getBytes(StandardCharsets.UTF_8));
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/t"))
+        HttpResponse<String> response = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/t"))
                 .header("Content-Type", "text/plain").header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build());
 
         assertThat(response.statusCode()).isEqualTo(200);
         Event e = EventJson.decode(eventsById(Topics.EVENTS, "b3-", 1).get("b3-m1").value());
@@ -175,8 +145,8 @@ class IngestIT {
     @Test
     void missingOrUnknownKeyIs401() throws Exception {
         String body = "{\"userId\":\"u\",\"event\":\"E\"}";
-        HttpResponse<String> missing = post("/v1/track", "application/json", null, body);
-        HttpResponse<String> unknown = post("/v1/track", "application/json", basic("nope"), body);
+        HttpResponse<String> missing = eddy.post("/v1/track", "application/json", null, body);
+        HttpResponse<String> unknown = eddy.post("/v1/track", "application/json", basic("nope"), body);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(json(missing.body()).path("errors").get(0).path("field").asText()).isEqualTo("writeKey");
         assertThat(unknown.statusCode()).isEqualTo(401);
@@ -185,7 +155,7 @@ class IngestIT {
 
     @Test
     void nonJsonContentTypeIs415() throws Exception {
-        HttpResponse<String> response = post("/v1/track", "application/x-www-form-urlencoded", basic(KEY), "userId=u");
+        HttpResponse<String> response = eddy.post("/v1/track", "application/x-www-form-urlencoded", basic(KEY), "userId=u");
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response.body()).path("errors").get(0).path("field").asText()).isEqualTo("Content-Type");
     }
@@ -193,14 +163,14 @@ class IngestIT {
     @Test
     void requestOver500KbIs413() throws Exception {
         String big = "{\"batch\":[{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"pad\":\"" + "x".repeat(520_000) + "\"}}]}";
-        HttpResponse<String> response = post("/v1/batch", "application/json", basic(KEY), big);
+        HttpResponse<String> response = eddy.post("/v1/batch", "application/json", basic(KEY), big);
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(json(response.body()).path("success").asBoolean()).isFalse();
     }
 
     @Test
     void cloudEventInStructuredModeIsATrackEventOfItsSubject() throws Exception {
-        HttpResponse<String> response = post("/v1/events", "application/cloudevents+json", basic(KEY), """
+        HttpResponse<String> response = eddy.post("/v1/events", "application/cloudevents+json", basic(KEY), """
                 {"specversion":"1.0","id":"b4-ce1","source":"/shop","type":"order.placed","subject":"dave",
                  "time":"2026-11-27T09:58:00Z","data":{"total":7}}""");
         assertThat(response.statusCode()).isEqualTo(200);
@@ -214,9 +184,22 @@ class IngestIT {
     }
 
     @Test
+    void browsersGetCorsHeaders() throws Exception {
+        HttpResponse<String> preflight = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/batch"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://shop.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type").build());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                .contains("authorization").contains("content-type");
+    }
+
+    @Test
     void metricsCountAcceptedEvents() throws Exception {
-        post("/v1/track", "application/json", basic(KEY), "{\"messageId\":\"b5-m1\",\"userId\":\"u\",\"event\":\"E\"}");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        eddy.post("/v1/track", "application/json", basic(KEY), "{\"messageId\":\"b5-m1\",\"userId\":\"u\",\"event\":\"E\"}");
+        HttpResponse<String> metrics = eddy.get("/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("eddy_ingest_events_accepted_total", "eddy_ingest_requests_total{route=\"track\",status=\"200\"}");
     }
@@ -242,26 +225,7 @@ class IngestIT {
         return out;
     }
 
-    private HttpResponse<String> post(String path, String contentType, String authorization, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) request.header("Authorization", authorization);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
 
-    private static String basic(String key) {
-        return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
-    }
 
-    private static JsonNode json(String text) {
-        try {
-            return EventJson.MAPPER.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(text, e);
-        }
-    }
 }

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Events per second per write key, as a token bucket holding one second of burst. A limit of 0
  * means no limit. A request is taken whole or refused whole, so a client's retry resends it
- * unchanged; a request larger than the tokens left is taken while any are left and paid back
- * over the following time.
+ * unchanged; a request larger than one second's worth is taken when the bucket is full, and the
+ * tokens it overdraws are paid back over the following time.
  */
 final class RateLimiter {
     private final int eventsPerSecond;
@@ -35,8 +35,8 @@ final class RateLimiter {
         synchronized boolean take(int n, long now) {
             tokens = Math.min(capacity, tokens + (now - last) / 1e9 * capacity);
             last = now;
-            // a request larger than what is left goes into debt rather than never fitting
-            if (tokens <= 0) return false;
+            // a request larger than the whole bucket needs a full bucket, rather than never fitting
+            if (tokens < Math.min(n, capacity)) return false;
             tokens -= n;
             return true;
         }

@@ -1,0 +1,46 @@
+package dev.eddy.it;
+
+import dev.eddy.runtime.process.EddyProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * How the end-to-end tests launch {@code eddy run}: with the launcher's heap limits, a generous
+ * ready timeout for a busy 2-core machine, and a data dir under {@code target/} so the child's
+ * log ({@code target/eddy-it/<test>/eddy.log}) survives a failure for inspection.
+ */
+final class Eddies {
+    /** As the {@code eddy} launcher script: Kafka and Flink in one JVM fit in 1 GB of heap. */
+    static final List<String> JVM_ARGS = List.of("-Xms256m", "-Xmx1g", "-XX:MaxDirectMemorySize=512m");
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+    private Eddies() {}
+
+    /** An empty {@code target/eddy-it/<test>/eddy}, whatever an earlier run left there. */
+    static Path freshDataDir(Class<?> test) {
+        Path dir = Path.of("target", "eddy-it", test.getSimpleName()).toAbsolutePath();
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(file);
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + dir, e);
+        }
+        return dir.resolve("eddy");
+    }
+
+    /** Starts {@code eddy run} on {@code dataDir}, a new one or one a previous process left. */
+    static EddyProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
+        return EddyProcess.start(dataDir, JVM_ARGS, env, List.of(), READY_TIMEOUT);
+    }
+}

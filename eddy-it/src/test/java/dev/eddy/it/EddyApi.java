@@ -1,0 +1,59 @@
+package dev.eddy.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.runtime.InstanceFile;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/** What a test reads from a running Eddy over HTTP, as any outside client would: the query API and /metrics. */
+final class EddyApi {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String url;
+    private final String readKey;
+
+    EddyApi(InstanceFile eddy) {
+        this.url = eddy.url();
+        this.readKey = eddy.readKeys().get(0);
+    }
+
+    /** {@code GET /v1/metrics/events?from=&to=}: the rows of [from, to) in the API's order. */
+    List<MinuteMetric> eventsPerMinute(Instant from, Instant to) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get("/v1/metrics/events?from=" + from + "&to=" + to, "Bearer " + readKey));
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (JsonNode row : body.path("series")) {
+            rows.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("event").asText(),
+                    row.path("count").asLong(), row.path("users").asLong(), row.path("final").asBoolean()));
+        }
+        return rows;
+    }
+
+    /** The value of an untagged meter on {@code /metrics} (Prometheus text format), empty when absent. */
+    OptionalDouble metric(String name) throws IOException, InterruptedException {
+        for (String line : get("/metrics", null).split("\n")) {
+            if (line.startsWith(name + " ")) return OptionalDouble.of(Double.parseDouble(line.substring(name.length() + 1).trim()));
+        }
+        return OptionalDouble.empty();
+    }
+
+    private String get(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(TIMEOUT);
+        if (authorization != null) request.header("Authorization", authorization);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+}

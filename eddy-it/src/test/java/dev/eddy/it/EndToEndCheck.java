@@ -1,0 +1,44 @@
+package dev.eddy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.eddy.runtime.InstanceFile;
+import dev.eddy.runtime.process.EddyProcess;
+import dev.eddy.workload.TrafficRun;
+import dev.eddy.workload.send.SendSummary;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * One uninterrupted end-to-end run against a fresh Eddy: the workload over HTTP, then the views
+ * compared with the ground truth, and the pipeline's counters with what went over the wire.
+ */
+final class EndToEndCheck {
+    static final Duration CONVERGENCE = Duration.ofMinutes(3);
+
+    private EndToEndCheck() {}
+
+    static void sendAndVerify(EddyProcess eddy, long seed, long count, double rate) throws Exception {
+        InstanceFile instance = eddy.instance();
+        TrafficRun.Result result = Traffic.run(URI.create(instance.url()), instance.writeKeys().get(0), seed, count, rate)
+                .build().run();
+        SendSummary sent = result.summary();
+        assertThat(sent.sent()).isEqualTo(count);
+        assertThat(sent.acknowledged()).isEqualTo(count);
+        assertThat(sent.duplicatesSent()).isPositive();
+
+        EddyApi api = new EddyApi(instance);
+        ExactViews.awaitEqual(api, result.truth(), CONVERGENCE);
+
+        // nothing failed half-way, so every message reached the bus exactly once per request that carried it
+        long records = sent.sent() + sent.duplicatesSent();
+        assertThat(sent.retries()).as("requests retried after a failure").isZero();
+        assertThat(api.metric("eddy_ingest_events_accepted_total")).hasValue(records);
+        long counted = EventsTopic.countedRecords(instance.kafkaBootstrap(), records);
+        // the job's counter comes through Flink's metric fetcher, which refreshes every few seconds
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(api.metric("eddy_pipeline_events_deduplicated"))
+                .as("duplicates dropped: counted records on the bus minus distinct counted events")
+                .hasValue(counted - ExactViews.countedEvents(result.truth())));
+    }
+}

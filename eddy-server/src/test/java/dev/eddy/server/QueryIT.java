@@ -1,0 +1,102 @@
+package dev.eddy.server;
+
+import static dev.eddy.server.RunningServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.store.metrics.MetricsUpsert;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The query API over rows in the real H2 view: range, filter, order, auth and the errors a user sees. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryIT {
+    static final String BEARER = "Bearer " + RunningServer.READ_KEY;
+
+    @TempDir
+    static Path dir;
+    RunningServer eddy;
+
+    @BeforeAll
+    void start() {
+        eddy = new RunningServer(dir, Clock.systemUTC());
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new MinuteMetric(Instant.parse("2026-11-27T09:59:00Z"), "page", 3, 2, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "page", 5, 4, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "Order Completed", 1, 1, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "page", 2, 2, false),
+                new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 9, 9, false)));
+    }
+
+    @AfterAll
+    void stop() {
+        eddy.close();
+    }
+
+    @Test
+    void rowsInRangeOrderedByStartThenEvent() throws Exception {
+        // from and to are aligned down to the minute: [10:00, 10:02)
+        HttpResponse<String> response = eddy.get("/v1/metrics/events?from=2026-11-27T10:00:30Z&to=2026-11-27T10:02:59Z", BEARER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"interval":"minute","series":[
+                  {"start":"2026-11-27T10:00:00Z","event":"Order Completed","count":1,"users":1,"final":true},
+                  {"start":"2026-11-27T10:00:00Z","event":"page","count":5,"users":4,"final":true},
+                  {"start":"2026-11-27T10:01:00Z","event":"page","count":2,"users":2,"final":false}]}"""));
+    }
+
+    @Test
+    void eventFilter() throws Exception {
+        HttpResponse<String> response = eddy.get(
+                "/v1/metrics/events?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z&event=Order%20Completed", BEARER);
+        assertThat(json(response.body()).path("series")).hasSize(1);
+        assertThat(json(response.body()).path("series").get(0).path("event").asText()).isEqualTo("Order Completed");
+    }
+
+    @Test
+    void readKeyIsRequired() throws Exception {
+        HttpResponse<String> missing = eddy.get("/v1/metrics/events?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z", null);
+        HttpResponse<String> writeKeyInstead = eddy.get("/v1/metrics/events?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z",
+                "Bearer " + RunningServer.WRITE_KEY);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(error(missing).path("field").asText()).isEqualTo("Authorization");
+        assertThat(writeKeyInstead.statusCode()).isEqualTo(401);
+        assertThat(error(writeKeyInstead).path("message").asText()).isEqualTo("unknown read key");
+    }
+
+    @Test
+    void badRangesAreNamed() throws Exception {
+        HttpResponse<String> unparseable = eddy.get("/v1/metrics/events?from=yesterday&to=2026-11-27T11:00:00Z", BEARER);
+        HttpResponse<String> missingTo = eddy.get("/v1/metrics/events?from=2026-11-27T09:00:00Z", BEARER);
+        HttpResponse<String> reversed = eddy.get("/v1/metrics/events?from=2026-11-27T12:00:00Z&to=2026-11-27T11:00:00Z", BEARER);
+        HttpResponse<String> tooLong = eddy.get("/v1/metrics/events?from=2026-01-01T00:00:00Z&to=2026-11-27T00:00:00Z", BEARER);
+
+        assertThat(List.of(unparseable, missingTo, reversed, tooLong)).extracting(HttpResponse::statusCode).containsOnly(400);
+        assertThat(error(unparseable).path("field").asText()).isEqualTo("from");
+        assertThat(error(unparseable).path("message").asText()).isEqualTo("'yesterday' is not an ISO-8601 instant such as 2026-11-27T10:00:00Z");
+        assertThat(error(missingTo).path("field").asText()).isEqualTo("to");
+        assertThat(error(reversed).path("message").asText()).isEqualTo("from (2026-11-27T12:00:00Z) is after to (2026-11-27T11:00:00Z)");
+        assertThat(error(tooLong).path("message").asText()).contains("query.maxRange");
+    }
+
+    @Test
+    void openApiDescribesIngestAndQuery() throws Exception {
+        JsonNode api = json(eddy.get("/openapi.json", null).body());
+        assertThat(api.path("paths").has("/v1/batch")).isTrue();
+        assertThat(api.path("paths").has("/v1/events")).isTrue();
+        assertThat(api.path("paths").has("/v1/metrics/events")).isTrue();
+    }
+
+    private static JsonNode error(HttpResponse<String> response) {
+        return json(response.body()).path("errors").get(0);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.eddy.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.bus.broker.EmbeddedKafka;
+import dev.eddy.bus.publish.EventPublisher;
+import dev.eddy.bus.topic.TopicAdmin;
+import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.config.EddyConfig;
+import dev.eddy.server.health.Readiness;
+import dev.eddy.server.ingest.IngestRoutes;
+import dev.eddy.server.query.QueryRoutes;
+import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewStore;
+import dev.eddy.store.metrics.MetricsQuery;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The server on real parts for a test class: an embedded broker with Eddy's topics, a publisher,
+ * H2 views, and the HTTP server on a free port, with known keys.
+ */
+final class RunningServer implements AutoCloseable {
+    static final String WRITE_KEY = "test-write-key";
+    static final String READ_KEY = "test-read-key";
+
+    final EmbeddedKafka broker;
+    final EventPublisher publisher;
+    final ViewStore store;
+    final EddyServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RunningServer(Path dir, Clock clock, EddyConfig.Ingest limits, Duration produceTimeout) {
+        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
+        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
+            admin.ensureTopics(TopicPlan.defaults());
+        }
+        publisher = new EventPublisher(broker.bootstrapServers(), produceTimeout, produceTimeout);
+        store = ViewStore.open(DatabaseAddress.embedded(dir));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        server = new EddyServer(
+                new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
+                new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of(READ_KEY), EddyConfig.defaults().query().maxRange()),
+                new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
+    }
+
+    RunningServer(Path dir, Clock clock) {
+        this(dir, clock, EddyConfig.defaults().ingest(), EventPublisher.DEFAULT_DELIVERY_TIMEOUT);
+    }
+
+    HttpResponse<String> post(String path, String contentType, String authorization, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) request.header("Authorization", authorization);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+        if (authorization != null) request.header("Authorization", authorization);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    static String basic(String key) {
+        return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return EventJson.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        publisher.close();
+        store.close();
+        broker.close();
+    }
+}
