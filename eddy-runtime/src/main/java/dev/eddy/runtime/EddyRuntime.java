@@ -76,14 +76,20 @@ public final class EddyRuntime implements AutoCloseable {
         try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
             admin.ensureTopics(new TopicPlan(config.kafka().partitions(), config.kafka().retention()));
         }
-        readiness.add("topics", () -> true);
         EventPublisher publisher = own(new EventPublisher(bootstrap, config.kafka().produceTimeout(), config.kafka().produceTimeout()));
 
         DatabaseAddress views = config.store().embedded()
                 ? DatabaseAddress.embedded(dataDir)
                 : new DatabaseAddress(config.store().jdbcUrl(), config.store().user(), config.store().password());
         ViewStore store = own(ViewStore.open(views));
-        readiness.add("views", () -> true);
+        // migrated when open returned; ready while the database answers
+        readiness.add("views", () -> {
+            try (var connection = store.dataSource().getConnection()) {
+                return connection.isValid(1);
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        });
 
         EmbeddedFlink flink = own(new EmbeddedFlink(dataDir.resolve("flink"), config.flink().port(), config.flink().parallelism()).start());
         AnalyticsDeployment job = own(AnalyticsDeployment.submit(flink.restPort(), dataDir.resolve("flink"), bootstrap, views, config));
