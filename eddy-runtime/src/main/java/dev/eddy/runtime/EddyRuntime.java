@@ -14,6 +14,9 @@ import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.metrics.MetricsQuery;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -60,6 +63,9 @@ public final class EddyRuntime implements AutoCloseable {
     }
 
     private void startParts(EddyConfig config) throws Exception {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         InstanceKeys keys = InstanceKeys.resolve(config.server().writeKeys(), config.server().readKeys(), dataDir);
 
         String bootstrap;

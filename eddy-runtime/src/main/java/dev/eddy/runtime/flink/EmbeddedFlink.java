@@ -12,6 +12,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
@@ -49,6 +50,8 @@ public final class EmbeddedFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_PORT, Integer.toString(requestedPort));
         conf.set(CoreOptions.TMP_DIRS, tmp.toString());
         conf.set(BlobServerOptions.STORAGE_DIRECTORY, tmp.resolve("blobs").toString());
+        conf.set(WebOptions.TMP_DIR, tmp.resolve("web").toString());
+        conf.set(WebOptions.UPLOAD_DIR, tmp.resolve("web-upload").toString());
         // RocksDB takes its memory from Flink's managed memory: keep the whole process near 1 GB
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(64));
