@@ -108,7 +108,8 @@ public final class EddyRuntime implements AutoCloseable {
                 readiness, registry).start("0.0.0.0", config.server().port()));
 
         awaitReady();
-        String url = "http://localhost:" + server.port();
+        // 127.0.0.1, not localhost: a client resolving localhost to ::1 first would miss the IPv4 listener
+        String url = "http://127.0.0.1:" + server.port();
         instance = new InstanceFile(ProcessHandle.current().pid(), url, server.port(), bootstrap, kafkaPort,
                 flink.url(), flink.restPort(), dataDir.toString(), keys.writeKeys(), keys.readKeys());
         instance.write(dataDir);

@@ -203,7 +203,7 @@ class SegmentNodeClientIT {
         assertThat(event.originalTimestamp()).isEqualTo(clientTime);
         assertThat(event.sentAt()).isEqualTo(sentAt);
         assertThat(event.receivedAt()).isBetween(sendStarted, sendEnded);
-        assertThat(event.timestamp()).isEqualTo(event.receivedAt());
+        assertThat(event.timestamp()).isEqualTo(event.receivedAt().minus(Duration.between(clientTime, sentAt)));
         // the client's Date has millisecond precision
         assertThat(event.timestamp()).isBetween(sendStarted.truncatedTo(ChronoUnit.MILLIS), sendEnded);
     }
@@ -212,7 +212,7 @@ class SegmentNodeClientIT {
     private static ObjectNode libraryExtras() {
         ObjectNode extra = EventJson.MAPPER.createObjectNode();
         extra.putObject("integrations");
-        extra.putObject("_metadata").put("nodeVersion", report.get("node").asText()).put("jsRuntime", "deno");
+        extra.putObject("_metadata").put("nodeVersion", report.get("node").asText()).put("jsRuntime", "node");
         return extra;
     }
 

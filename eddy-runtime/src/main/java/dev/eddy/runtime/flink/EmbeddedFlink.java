@@ -1,11 +1,7 @@
 package dev.eddy.runtime.flink;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -15,6 +11,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A Flink MiniCluster inside Eddy's JVM: one TaskManager, the web UI on the REST port. Jobs are
@@ -42,7 +39,7 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     public EmbeddedFlink start() throws Exception {
         Path tmp = dir.resolve("tmp");
-        deleteRecursively(tmp);
+        FileUtils.deleteDirectory(tmp.toFile());
         Files.createDirectories(tmp);
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -79,15 +76,6 @@ public final class EmbeddedFlink implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
             cluster = null;
-        }
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) return;
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + path, e);
         }
     }
 }
