@@ -58,7 +58,11 @@ public final class EventPublisher implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static Map<String, Object> config(String bootstrapServers, Duration maxBlock, Duration deliveryTimeout) {
+    /**
+     * The producer settings of every write to the bus: idempotent, acks=all, lz4, 5 ms linger,
+     * bounded waits. Public so the ingest benchmark's raw-producer baseline uses the very same.
+     */
+    public static Map<String, Object> config(String bootstrapServers, Duration maxBlock, Duration deliveryTimeout) {
         // the producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms
         long requestTimeout = Math.min(MAX_REQUEST_TIMEOUT.toMillis(), deliveryTimeout.toMillis() / 2);
         Map<String, Object> c = new HashMap<>();

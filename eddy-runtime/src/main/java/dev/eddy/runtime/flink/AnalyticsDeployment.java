@@ -55,16 +55,10 @@ public final class AnalyticsDeployment implements AutoCloseable {
     public static AnalyticsDeployment submit(int restPort, Path flinkDir, String bootstrap, DatabaseAddress views,
                                              EddyConfig config) throws Exception {
         Path checkpoints = flinkDir.resolve("checkpoints");
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.flink().checkpointInterval());
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        Configuration conf = stateAndCheckpoints(checkpoints, config);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
         conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, JOB_ID.toHexString());
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.flink().parallelism());
         // a failing job restarts with backoff instead of failing for good (e.g. while Kafka is away)
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         Optional<Path> restore = latestCheckpoint(checkpoints.resolve(JOB_ID.toHexString()));
@@ -77,7 +71,24 @@ public final class AnalyticsDeployment implements AutoCloseable {
         return new AnalyticsDeployment(env.executeAsync(JOB_NAME));
     }
 
-    static AnalyticsJob.Settings settings(EddyConfig config) {
+    /**
+     * RocksDB, exactly-once incremental checkpoints into {@code checkpoints}, the configured
+     * interval and parallelism: what the analytics job runs with, and what a benchmark's
+     * baseline job must run with to be comparable.
+     */
+    public static Configuration stateAndCheckpoints(Path checkpoints, EddyConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.flink().checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.flink().parallelism());
+        return conf;
+    }
+
+    /** The job's event-time settings from Eddy's config. */
+    public static AnalyticsJob.Settings settings(EddyConfig config) {
         EddyConfig.Stream s = config.stream();
         return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
                 AnalyticsJob.Settings.defaults().liveUpdateInterval());

@@ -34,10 +34,15 @@ public final class AnalyticsKafka {
      * checkpoint must not skip events). Malformed records are skipped and counted.
      */
     public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers) {
+        return eventsSource(bootstrapServers, GROUP_ID);
+    }
+
+    /** The same source under another consumer group, e.g. a benchmark's baseline job. */
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, String groupId) {
         return KafkaSource.<AnalyticsEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(Topics.EVENTS)
-                .setGroupId(GROUP_ID)
+                .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new EventDeserializer())
                 .build();

@@ -1,0 +1,40 @@
+package dev.eddy.bench;
+
+import java.time.Duration;
+
+/**
+ * The sizes of one bench run.
+ *
+ * @param mode {@code quick} or {@code full}, recorded with the results
+ * @param ingestEvents events posted to {@code /v1/batch}, and written again by the raw producer
+ * @param ingestWarmupEvents events sent first over both paths, unmeasured, so the JIT and the
+ *     connections are warm
+ * @param ingestClients concurrent HTTP clients, each with one batch in flight
+ * @param batchSize events per {@code /v1/batch} request
+ * @param streamEvents events pre-filled on {@code eddy.events} for the catch-up figures
+ * @param freshnessRate events per second of background traffic while freshness is measured
+ * @param freshnessDuration how long that traffic runs
+ * @param markerInterval how often a marker event is sent and timed
+ */
+public record BenchPlan(String mode, int ingestEvents, int ingestWarmupEvents, int ingestClients, int batchSize,
+                        int streamEvents, double freshnessRate, Duration freshnessDuration, Duration markerInterval) {
+
+    public BenchPlan {
+        if (ingestEvents < batchSize || ingestWarmupEvents < batchSize) {
+            throw new IllegalArgumentException("ingest sizes must hold at least one batch of " + batchSize);
+        }
+        if (ingestClients < 1 || streamEvents < 1 || !(freshnessRate > 0)) {
+            throw new IllegalArgumentException("clients, stream events and rate must be positive");
+        }
+    }
+
+    /** Small sizes: the whole run takes under three minutes on a 2-core machine. */
+    public static BenchPlan quick() {
+        return new BenchPlan("quick", 100_000, 10_000, 8, 100, 200_000, 20_000, Duration.ofSeconds(20), Duration.ofSeconds(1));
+    }
+
+    /** The sizes the README's figures come from. */
+    public static BenchPlan full() {
+        return new BenchPlan("full", 300_000, 30_000, 8, 100, 2_000_000, 20_000, Duration.ofSeconds(90), Duration.ofSeconds(1));
+    }
+}

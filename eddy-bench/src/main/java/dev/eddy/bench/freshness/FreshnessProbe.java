@@ -1,0 +1,121 @@
+package dev.eddy.bench.freshness;
+
+import dev.eddy.bench.eddy.EddyApi;
+import dev.eddy.workload.TrafficRun;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * How fresh the views are under load: simulated traffic at a fixed rate, and now and then a
+ * marker event of a name of its own. A marker's freshness is the time from Eddy acknowledging
+ * it to the query API showing its series; the view is polled every {@value #POLL_MILLIS} ms,
+ * which bounds the resolution.
+ */
+public final class FreshnessProbe {
+    static final long POLL_MILLIS = 20;
+    private static final Duration MARKERS_AFTER = Duration.ofSeconds(2);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final EddyApi eddy;
+    private final URI url;
+    private final String writeKey;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    /** Marker name → when it was acknowledged (nanoTime). */
+    private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    /** Marker name → milliseconds from acknowledgement to visible. */
+    private final Map<String, Long> visible = new ConcurrentHashMap<>();
+    private final AtomicReference<Exception> markerFailure = new AtomicReference<>();
+    private volatile boolean markersDone;
+
+    public FreshnessProbe(EddyApi eddy, URI url, String writeKey) {
+        this.eddy = eddy;
+        this.url = url;
+        this.writeKey = writeKey;
+    }
+
+    /**
+     * Sends {@code rate} events per second for {@code duration} (stopping then even when Eddy
+     * could not take them all) and a marker every {@code markerInterval}, then waits until every
+     * marker is visible.
+     *
+     * @param progress told the background events acknowledged so far
+     */
+    public Latencies measure(double rate, Duration duration, Duration markerInterval, LongConsumer progress) throws Exception {
+        Instant from = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
+        TrafficRun traffic = TrafficRun.builder(url, writeKey).seed(11).rate(rate).duration(duration)
+                .recordTruth(false).progress((done, total) -> progress.accept(done)).build();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService markers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Future<TrafficRun.Result> sent = threads.submit(traffic::run);
+            Future<?> poller = threads.submit(() -> poll(from));
+            // an Eddy that cannot take the rate would leave the sender ever further behind: end on time
+            markers.schedule(traffic::stop, duration.toMillis(), TimeUnit.MILLISECONDS);
+            long[] number = {0};
+            markers.scheduleAtFixedRate(() -> sendMarker(number[0]++), MARKERS_AFTER.toMillis(),
+                    markerInterval.toMillis(), TimeUnit.MILLISECONDS);
+            TrafficRun.Result result = sent.get();
+            markers.shutdown();
+            markers.awaitTermination(1, TimeUnit.MINUTES);
+            markersDone = true;
+            poller.get();
+            if (markerFailure.get() != null) throw markerFailure.get();
+            if (visible.size() < acknowledged.size()) {
+                throw new IllegalStateException((acknowledged.size() - visible.size()) + " of " + acknowledged.size()
+                        + " markers not visible " + SETTLE_TIMEOUT.toSeconds() + " s after the traffic ended");
+            }
+            double seconds = result.summary().elapsed().toNanos() / 1e9;
+            return new Latencies(new ArrayList<>(visible.values()), result.summary().acknowledged() / seconds);
+        } finally {
+            markers.shutdownNow();
+            threads.shutdownNow();
+        }
+    }
+
+    private void sendMarker(long number) {
+        String name = "bench.marker." + runId + "." + number;
+        String body = "{\"batch\":[{\"type\":\"track\",\"event\":\"" + name + "\",\"userId\":\"eddy-bench\",\"messageId\":\""
+                + UUID.randomUUID() + "\",\"timestamp\":\"" + Instant.now() + "\"}]}";
+        try {
+            eddy.postBatch(body.getBytes(StandardCharsets.UTF_8));
+            acknowledged.put(name, System.nanoTime());
+        } catch (Exception e) {
+            markerFailure.compareAndSet(null, e);
+            throw new IllegalStateException("marker " + name + " was not acknowledged", e);
+        }
+    }
+
+    /** Polls the view until the markers have ended and each is visible, or the settle timeout. */
+    private Void poll(Instant from) throws Exception {
+        long settleDeadline = Long.MAX_VALUE;
+        while (true) {
+            Map<String, Long> counts = eddy.countsByEvent(from, Instant.now().plus(2, ChronoUnit.MINUTES));
+            long now = System.nanoTime();
+            acknowledged.forEach((name, ackedAt) -> {
+                if (!visible.containsKey(name) && counts.containsKey(name)) {
+                    visible.put(name, Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - ackedAt)));
+                }
+            });
+            if (markersDone) {
+                if (settleDeadline == Long.MAX_VALUE) settleDeadline = now + SETTLE_TIMEOUT.toNanos();
+                if (visible.size() == acknowledged.size() || now > settleDeadline) return null;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}
