@@ -6,10 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 
 /**
  * How the end-to-end tests launch {@code eddy run}: with the launcher's heap limits, a generous
@@ -27,11 +26,7 @@ final class Eddies {
     static Path freshDataDir(Class<?> test) {
         Path dir = Path.of("target", "eddy-it", test.getSimpleName()).toAbsolutePath();
         try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(file);
-                }
-            }
+            FileUtils.deleteDirectory(dir.toFile());
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty " + dir, e);
@@ -41,6 +36,10 @@ final class Eddies {
 
     /** Starts {@code eddy run} on {@code dataDir}, a new one or one a previous process left. */
     static EddyProcess start(Path dataDir, Map<String, String> env) throws IOException, InterruptedException {
-        return EddyProcess.start(dataDir, JVM_ARGS, env, List.of(), READY_TIMEOUT);
+        return start(dataDir, env, List.of());
+    }
+
+    static EddyProcess start(Path dataDir, Map<String, String> env, List<String> args) throws IOException, InterruptedException {
+        return EddyProcess.start(dataDir, JVM_ARGS, env, args, READY_TIMEOUT);
     }
 }

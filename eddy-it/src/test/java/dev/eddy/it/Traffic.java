@@ -10,28 +10,33 @@ import java.time.temporal.ChronoUnit;
 final class Traffic {
     /** One acknowledged batch in twenty is sent again unchanged, as a client retrying after a lost reply would. */
     static final double DUPLICATE_FRACTION = 0.05;
+    /**
+     * Where in its minute the last event of a run falls when the run should be final soon: the
+     * quiet-tail watermark finalises that minute one idleness timeout after the traffic stops,
+     * while a run ending early in a minute would wait for the rest of that minute.
+     */
+    static final Duration SOON_FINAL = Duration.ofSeconds(59);
 
     private Traffic() {}
 
     /**
-     * {@code count} messages at {@code rate} per second, timed so that the last one is due one
-     * second before a minute boundary. The quiet-tail watermark then finalises the last minute
-     * one idleness timeout after the traffic stops; a run ending early in a minute would wait for
-     * that whole minute to pass. The start is therefore up to a minute before now: events a
-     * little old when sent, as from a client flushing its queue.
+     * {@code count} messages at {@code rate} per second, timed so that the last one is due
+     * {@code lastEventIntoMinute} after a minute boundary. For that the start is up to a minute
+     * before now: events a little old when sent, as from a client flushing its queue.
      */
-    static TrafficRun.Builder run(URI url, String writeKey, long seed, long count, double rate) {
+    static TrafficRun.Builder run(URI url, String writeKey, long seed, long count, double rate,
+                                  Duration lastEventIntoMinute) {
         return TrafficRun.builder(url, writeKey)
                 .seed(seed)
-                .start(startEndingBeforeMinute(Instant.now(), count, rate))
+                .start(startEndingAt(Instant.now(), count, rate, lastEventIntoMinute))
                 .rate(rate)
                 .count(count)
                 .duplicateFraction(DUPLICATE_FRACTION);
     }
 
-    static Instant startEndingBeforeMinute(Instant now, long count, double rate) {
+    private static Instant startEndingAt(Instant now, long count, double rate, Duration lastEventIntoMinute) {
         Instant end = now.plus(Duration.ofNanos(Math.round(count / rate * 1e9)));
-        Instant alignedEnd = end.plusSeconds(1).truncatedTo(ChronoUnit.MINUTES).minusSeconds(1);
+        Instant alignedEnd = end.minus(lastEventIntoMinute).truncatedTo(ChronoUnit.MINUTES).plus(lastEventIntoMinute);
         return now.minus(Duration.between(alignedEnd, end));
     }
 }

@@ -29,8 +29,14 @@ public final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                // drain what is there now in one check: one poll per Awaitility round is slow for large topics
+                int polled;
+                do {
+                    var batch = consumer.poll(Duration.ofMillis(200));
+                    polled = batch.count();
+                    batch.forEach(records::add);
+                } while (polled > 0 && records.size() < count);
                 return records.size() >= count;
             });
             // nothing beyond the expected records: every position is at the end

@@ -18,14 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +79,7 @@ class SegmentNodeClientIT {
 
     @BeforeAll
     static void sendThroughAnalyticsNode() throws Exception {
-        deleteRecursively(WORK);
+        FileUtils.deleteDirectory(WORK.toFile());
         libraryVersion = EventJson.MAPPER.readTree(NODE_SOURCES.resolve("package.json").toFile())
                 .get("dependencies").get(LIBRARY).asText();
         NodeProject node = NodeProject.install(NODE_SOURCES, WORK.resolve("node"), Duration.ofMinutes(5));
@@ -238,13 +237,6 @@ class SegmentNodeClientIT {
             return EventJson.decode(record.value());
         } catch (IOException e) {
             throw new AssertionError("not a canonical event: " + new String(record.value(), StandardCharsets.UTF_8), e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
         }
     }
 }

@@ -37,8 +37,8 @@ public final class EddyProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code eddy run --data-dir DIR --port 0 --kafka-port 0 --flink-port 0} plus
-     * {@code extraArgs}, with its output in {@code DIR/../<dir name>.log}; returns once it is ready.
+     * Starts {@code eddy run --data-dir DIR} plus {@code extraArgs}, on free ports for those of
+     * {@code --port}, {@code --kafka-port} and {@code --flink-port} that {@code extraArgs} doesn't set, with its output in {@code DIR/../<dir name>.log}; returns once it is ready.
      *
      * @param jvmArgs e.g. {@code -Xmx1g}
      * @param env     extra environment variables (EDDY_… config)
@@ -53,7 +53,11 @@ public final class EddyProcess implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(MAIN_CLASS);
-        command.addAll(List.of("run", "--data-dir", dataDir.toString(), "--port", "0", "--kafka-port", "0", "--flink-port", "0"));
+        command.addAll(List.of("run", "--data-dir", dataDir.toString()));
+        // free ports unless the caller fixes one (a restart test keeps its HTTP port, say)
+        for (String port : List.of("--port", "--kafka-port", "--flink-port")) {
+            if (!extraArgs.contains(port)) command.addAll(List.of(port, "0"));
+        }
         command.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
