@@ -51,6 +51,11 @@ public record Event(
      */
     @JsonIgnore
     public String dedupKey() {
+        return dedupKey(source, messageId);
+    }
+
+    /** {@link #dedupKey()} from the two fields, for readers that do not build the whole event. */
+    public static String dedupKey(String source, String messageId) {
         return source == null ? messageId : "ce:" + source + "#" + messageId;
     }
 
@@ -69,6 +74,11 @@ public record Event(
      */
     @JsonIgnore
     public String userKey() {
+        return userKey(userId, anonymousId);
+    }
+
+    /** {@link #userKey()} from the two fields, for readers that do not build the whole event. */
+    public static String userKey(String userId, String anonymousId) {
         if (userId != null) return "u:" + userId;
         if (anonymousId != null) return "a:" + anonymousId;
         return null;

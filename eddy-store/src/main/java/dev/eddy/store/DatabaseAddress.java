@@ -25,14 +25,14 @@ public record DatabaseAddress(String url, String user, String password) implemen
 
     /**
      * The embedded mode's H2 file under {@code <dataDir>/views/}. WRITE_DELAY=0 writes each
-     * commit through at once, so a kill -9 loses no acknowledged upsert; AUTO_SERVER lets a
-     * second process (a separate TaskManager, a console) open the same file while Eddy runs.
-     * DB_CLOSE_ON_EXIT=FALSE because H2's own shutdown hook would close the database while the
-     * analytics job is still flushing upserts on SIGTERM; Eddy closes it itself, after the job.
+     * commit through at once, so a kill -9 loses no acknowledged upsert. DB_CLOSE_ON_EXIT=FALSE
+     * because H2's own shutdown hook would close the database while the analytics job is still
+     * flushing upserts on SIGTERM; Eddy closes it itself, after the job. (H2 refuses that with
+     * AUTO_SERVER, so a second process cannot open the file while Eddy runs: query the API.)
      */
     public static DatabaseAddress embedded(Path dataDir) {
         Path file = dataDir.toAbsolutePath().resolve("views").resolve("eddy");
-        return of("jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        return of("jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     /**

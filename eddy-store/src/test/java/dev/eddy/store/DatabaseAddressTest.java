@@ -12,7 +12,7 @@ class DatabaseAddressTest {
     void embeddedModeUsesAnH2FileUnderTheDataDirectoryWrittenThroughOnCommit() {
         DatabaseAddress address = DatabaseAddress.embedded(Path.of("/var/eddy"));
 
-        assertThat(address.url()).isEqualTo("jdbc:h2:file:/var/eddy/views/eddy;AUTO_SERVER=TRUE;WRITE_DELAY=0");
+        assertThat(address.url()).isEqualTo("jdbc:h2:file:/var/eddy/views/eddy;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(address.driverClassName()).isEqualTo("org.h2.Driver");
         assertThat(address.user()).isNull();
         assertThat(address.password()).isNull();

@@ -30,9 +30,13 @@ public record AnalyticsEvent(
      * rather than activity, and for a track call without a name.
      */
     public static String seriesOf(Event event) {
-        EventType type = event.type();
+        return seriesOf(event.type(), event.event());
+    }
+
+    /** {@link #seriesOf(Event)} from the event's type and its {@code event} field (the track name). */
+    public static String seriesOf(EventType type, String event) {
         return switch (type) {
-            case TRACK -> event.event() == null || event.event().isBlank() ? null : event.event();
+            case TRACK -> event == null || event.isBlank() ? null : event;
             case PAGE, SCREEN -> type.wireName();
             case IDENTIFY, GROUP, ALIAS -> null;
         };

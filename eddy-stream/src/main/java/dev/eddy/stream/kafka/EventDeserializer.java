@@ -1,6 +1,5 @@
 package dev.eddy.stream.kafka;
 
-import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.stream.event.AnalyticsEvent;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -13,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a record of {@code eddy.events} (canonical {@link EventJson}) into an {@link AnalyticsEvent}.
+ * Reads a record of {@code eddy.events} (canonical {@link EventJson}) into an {@link AnalyticsEvent}
+ * (see {@link AnalyticsEventReader}).
  * A record that is not a canonical event is skipped and counted: one bad record must not stop
  * the job, and failing would only replay it forever.
  */
@@ -34,9 +34,9 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<AnalyticsEvent> out) {
         byte[] json = record.value();
-        Event event;
+        AnalyticsEvent event;
         try {
-            event = json == null ? null : EventJson.decode(json);
+            event = json == null ? null : AnalyticsEventReader.read(json);
         } catch (Exception e) {
             event = null;
             LOG.warn("skipping malformed event at {}-{}@{}: {}",
@@ -46,7 +46,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
             malformed.inc();
             return;
         }
-        out.collect(AnalyticsEvent.of(event, json));
+        out.collect(event);
     }
 
     @Override

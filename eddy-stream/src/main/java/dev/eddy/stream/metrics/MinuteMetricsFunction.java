@@ -30,7 +30,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Everything needed to emit is in keyed state, timers included, so a job restored from a
  * checkpoint emits whatever the checkpoint held un-emitted, and replayed events re-emit their
- * windows: the views converge without new events.
+ * windows: the views converge without new events. The state is read through a {@link
+ * WindowMirror}, so on RocksDB an event costs writes only: the tally, and the user when new.
  */
 public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey, AnalyticsEvent, MinuteMetric> {
 
@@ -41,20 +42,35 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
     /** Flink metric: events too late to be counted. */
     public static final String LATE_METRIC = "eddyLateEvents";
 
+    /**
+     * Windows and users held by the {@link WindowMirror} of each parallel instance: at most some
+     * 150 bytes each, so under 8 MB of heap per instance, for a few minutes of every user of the
+     * busiest series at the rates Eddy runs at on one machine.
+     */
+    static final int MIRROR_CAPACITY = 50_000;
+
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
+    private final int mirrorCapacity;
 
     private transient ValueState<MinuteTally> tally;
     private transient MapState<String, Boolean> users;
+    private transient WindowMirror mirror;
     private transient Counter late;
 
     public MinuteMetricsFunction(Duration allowedLateness, Duration updateInterval) {
+        this(allowedLateness, updateInterval, MIRROR_CAPACITY);
+    }
+
+    /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
+    MinuteMetricsFunction(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
         if (allowedLateness.isNegative()) throw new IllegalArgumentException("allowedLateness < 0");
         if (updateInterval.isNegative() || updateInterval.isZero()) {
             throw new IllegalArgumentException("updateInterval must be positive");
         }
         this.allowedLatenessMs = allowedLateness.toMillis();
         this.updateIntervalMs = updateInterval.toMillis();
+        this.mirrorCapacity = mirrorCapacity;
     }
 
     @Override
@@ -63,32 +79,32 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
                 new ValueStateDescriptor<>("tally", TypeInformation.of(MinuteTally.class)));
         users = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
+        mirror = new WindowMirror(mirrorCapacity);
         late = getRuntimeContext().getMetricGroup().counter(LATE_METRIC);
     }
 
     @Override
     public void processElement(AnalyticsEvent event, Context ctx, Collector<MinuteMetric> out)
             throws Exception {
-        long start = ctx.getCurrentKey().minuteStart();
+        WindowKey key = ctx.getCurrentKey();
+        long start = key.minuteStart();
         long watermark = ctx.timerService().currentWatermark();
         if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
             late.inc();
             ctx.output(TOO_LATE, new LateEvent(event.eventJson(), watermark - event.timestampMillis()));
             return;
         }
-        MinuteTally current = tally.value();
-        if (current == null) {
-            current = MinuteTally.EMPTY;
+        WindowMirror.Window window = window(key);
+        if (window == null) {
+            window = mirror.opened(key);
             // a window first seen late is complete already: no timer needed to make it final
             if (!MinuteWindow.isComplete(start, watermark)) {
                 ctx.timerService().registerEventTimeTimer(MinuteWindow.maxTimestamp(start));
             }
             ctx.timerService().registerEventTimeTimer(MinuteWindow.cleanupTime(start, allowedLatenessMs));
         }
-        String user = event.userKey();
-        boolean newUser = user != null && !users.contains(user);
-        if (newUser) users.put(user, Boolean.TRUE);
-        MinuteTally next = current.add(newUser);
+        boolean newUser = addUser(window, event.userKey());
+        MinuteTally next = window.tally().add(newUser);
         if (!next.updateScheduled()) {
             // aligned to the interval, so the timers of many windows fire together
             long now = ctx.timerService().currentProcessingTime();
@@ -96,14 +112,37 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
             ctx.timerService().registerProcessingTimeTimer(at);
             next = next.scheduled(at);
         }
+        store(window, next);
+        mirror.trim();
+    }
+
+    /** The current window's copy, made from its state when not held; null when the window has no state. */
+    private WindowMirror.Window window(WindowKey key) throws Exception {
+        WindowMirror.Window window = mirror.get(key);
+        if (window != null) return window;
+        MinuteTally stored = tally.value();
+        return stored == null ? null : mirror.restored(key, stored);
+    }
+
+    /** Records the user in the current window; whether it is new there. */
+    private boolean addUser(WindowMirror.Window window, String user) throws Exception {
+        if (user == null) return false;
+        boolean isNew = window.knowsUsers() ? mirror.addUser(window, user) : !users.contains(user);
+        if (isNew) users.put(user, Boolean.TRUE);
+        return isNew;
+    }
+
+    private void store(WindowMirror.Window window, MinuteTally next) throws Exception {
         tally.update(next);
+        window.tally(next);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MinuteMetric> out) throws Exception {
-        MinuteTally current = tally.value();
-        if (current == null) return;
         WindowKey key = ctx.getCurrentKey();
+        WindowMirror.Window window = window(key);
+        if (window == null) return;
+        MinuteTally current = window.tally();
         long start = key.minuteStart();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             current = current.withoutUpdateTimer();
@@ -112,7 +151,8 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
                         || MinuteWindow.isComplete(start, ctx.timerService().currentWatermark());
                 current = emit(key, current, isFinal, out);
             }
-            tally.update(current);
+            store(window, current);
+            mirror.trim();
             return;
         }
         if (timestamp == MinuteWindow.maxTimestamp(start)) {
@@ -124,9 +164,11 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
             cancelUpdate(current, ctx);
             tally.clear();
             users.clear();
+            mirror.remove(key);
             return;
         }
-        tally.update(current);
+        store(window, current);
+        mirror.trim();
     }
 
     private static MinuteTally cancelUpdate(MinuteTally tally, OnTimerContext ctx) {

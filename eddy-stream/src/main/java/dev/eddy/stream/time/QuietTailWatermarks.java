@@ -1,6 +1,7 @@
 package dev.eddy.stream.time;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -20,8 +21,13 @@ import org.apache.flink.util.clock.RelativeClock;
  *       new events. Anchoring it to the last event rather than to the wall clock means that a
  *       backlog of old events is never declared late wholesale; the input-activity clock stops
  *       while the source is paused or back-pressured, so a stall does not count as quiet.
- *   <li>A split that never had an event is marked idle after the timeout, so an empty partition
- *       does not hold event time back.
+ *   <li>A split that had no event since the job (re)started follows the wall clock after the idle
+ *       timeout: "now − out-of-orderness". An empty partition then does not hold event time
+ *       back, and after a restore that replayed nothing the minutes still open in the restored
+ *       state become final without new events. (Marking such a split idle would not do: with
+ *       every split idle, event time stops, and those minutes would stay open.) The cost: while
+ *       clients send timestamps ahead of the wall clock, an empty partition holds event time at
+ *       the wall clock.
  * </ul>
  * Events arriving after a quiet stretch may be behind the advanced watermark: they still count
  * while within the allowed lateness.
@@ -31,13 +37,18 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
     private final RelativeClock clock;
+    private final LongSupplier wallClock;
     private final long createdAt;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEventAt;
     private long emitted = Long.MIN_VALUE;
 
-    public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock) {
+    /**
+     * @param clock     the input-activity clock: stops while the source is paused or back-pressured
+     * @param wallClock epoch milliseconds now, for a split that has had no event yet
+     */
+    public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock, LongSupplier wallClock) {
         if (outOfOrderness.isNegative()) throw new IllegalArgumentException("outOfOrderness < 0");
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive");
@@ -45,6 +56,7 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
         this.outOfOrdernessMs = outOfOrderness.toMillis();
         this.idleTimeoutMs = idleTimeout.toMillis();
         this.clock = clock;
+        this.wallClock = wallClock;
         this.createdAt = clock.relativeTimeMillis();
         this.lastEventAt = createdAt;
     }
@@ -53,7 +65,8 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
     public static <T> WatermarkStrategy<T> strategy(
             Duration outOfOrderness, Duration idleTimeout, SerializableTimestampAssigner<T> timestamps) {
         return WatermarkStrategy.<T>forGenerator(
-                        ctx -> new QuietTailWatermarks<>(outOfOrderness, idleTimeout, ctx.getInputActivityClock()))
+                        ctx -> new QuietTailWatermarks<>(
+                                outOfOrderness, idleTimeout, ctx.getInputActivityClock(), System::currentTimeMillis))
                 .withTimestampAssigner(timestamps);
     }
 
@@ -66,13 +79,15 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.relativeTimeMillis();
+        long watermark;
         if (maxTimestamp == Long.MIN_VALUE) {
-            if (now - createdAt >= idleTimeoutMs) output.markIdle();
-            return;
+            if (now - createdAt < idleTimeoutMs) return;
+            watermark = wallClock.getAsLong() - outOfOrdernessMs - 1;
+        } else {
+            watermark = maxTimestamp - outOfOrdernessMs - 1;
+            long quietFor = now - lastEventAt;
+            if (quietFor >= idleTimeoutMs) watermark += quietFor;
         }
-        long watermark = maxTimestamp - outOfOrdernessMs - 1;
-        long quietFor = now - lastEventAt;
-        if (quietFor >= idleTimeoutMs) watermark += quietFor;
         if (watermark > emitted) {
             emitted = watermark;
             output.emitWatermark(new Watermark(watermark));

@@ -15,9 +15,12 @@ class QuietTailWatermarksTest {
     private static final Duration OUT_OF_ORDER = Duration.ofSeconds(5);
     private static final Duration IDLE = Duration.ofSeconds(10);
 
+    private static final long WALL_CLOCK = 1_800_000_000_000L;
+
     private final ManualClock clock = new ManualClock();
     private final RecordingOutput output = new RecordingOutput();
-    private final QuietTailWatermarks<String> generator = new QuietTailWatermarks<>(OUT_OF_ORDER, IDLE, clock);
+    private final QuietTailWatermarks<String> generator =
+            new QuietTailWatermarks<>(OUT_OF_ORDER, IDLE, clock, () -> WALL_CLOCK + clock.relativeTimeMillis());
 
     @Test
     void trailsTheNewestEventByTheOutOfOrderness() {
@@ -58,16 +61,28 @@ class QuietTailWatermarksTest {
     }
 
     @Test
-    void marksASplitWithoutEventsIdleAfterTheTimeout() {
+    void aSplitWithoutEventsFollowsTheWallClockAfterTheTimeout() {
         clock.advanceTime(Duration.ofMillis(9_999));
         generator.onPeriodicEmit(output);
-        assertThat(output.idle).isFalse();
+        assertThat(output.watermarks).isEmpty();
 
         clock.advanceTime(Duration.ofMillis(1));
         generator.onPeriodicEmit(output);
+        clock.advanceTime(Duration.ofSeconds(30));
+        generator.onPeriodicEmit(output);
 
-        assertThat(output.idle).isTrue();
-        assertThat(output.watermarks).isEmpty();
+        assertThat(output.watermarks).containsExactly(WALL_CLOCK + 10_000 - 5_000 - 1, WALL_CLOCK + 40_000 - 5_000 - 1);
+        assertThat(output.idle).as("idle everywhere would stop event time after a restore that replayed nothing").isFalse();
+    }
+
+    @Test
+    void eventsAfterAnEmptyStartNeverMoveTheWatermarkBack() {
+        clock.advanceTime(IDLE);
+        generator.onPeriodicEmit(output);
+        generator.onEvent("old", 1_000, output);
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(WALL_CLOCK + 10_000 - 5_000 - 1);
     }
 
     private static final class RecordingOutput implements WatermarkOutput {

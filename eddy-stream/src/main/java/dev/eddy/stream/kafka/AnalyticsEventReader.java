@@ -1,0 +1,167 @@
+package dev.eddy.stream.kafka;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
+import dev.eddy.stream.event.AnalyticsEvent;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+
+/**
+ * Reads the {@link AnalyticsEvent} of a canonical {@link EventJson} record: exactly what
+ * {@code AnalyticsEvent.of(EventJson.decode(json), json)} gives, at a fraction of the cost.
+ *
+ * <p>Decoding the whole {@link Event} builds Jackson trees of its properties, context and traits
+ * and parses four instants, only for the job to keep five values. Instead one streaming pass
+ * reads the top-level fields the job needs and skips the rest. That pass only accepts records in
+ * the shape {@link EventJson#encode} writes (strings as JSON strings, instants as {@code
+ * Instant.toString()} does, objects as objects, the required fields present) and checks every
+ * field of {@link Event} as strictly as the full decode would, so whatever it accepts the full
+ * decode accepts with the same values. Anything else (numbers where strings belong, other date
+ * forms, a missing or unknown type, bad JSON) goes to the full decode, which decides.
+ */
+final class AnalyticsEventReader {
+
+    private static final JsonFactory JSON = EventJson.MAPPER.getFactory();
+
+    /** A field read from the record was null or absent; never a valid instant's millis. */
+    private static final long ABSENT = Long.MIN_VALUE;
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private AnalyticsEventReader() {}
+
+    /**
+     * @return the record's analytics event, or null when the record is JSON {@code null} (as
+     *     {@link EventJson#decode} returns then)
+     * @throws IOException when the record is not a canonical event
+     */
+    static AnalyticsEvent read(byte[] json) throws IOException {
+        AnalyticsEvent canonical = readCanonical(json);
+        if (canonical != null) return canonical;
+        Event event = EventJson.decode(json);
+        return event == null ? null : AnalyticsEvent.of(event, json);
+    }
+
+    /** The streaming pass alone: null for any record not in the shape {@link EventJson#encode} writes. */
+    static AnalyticsEvent readCanonical(byte[] json) {
+        try {
+            return readCanonicalShape(json);
+        } catch (NotCanonicalShape | IOException e) {
+            return null;
+        }
+    }
+
+    private static AnalyticsEvent readCanonicalShape(byte[] json) throws IOException, NotCanonicalShape {
+        String messageId = null;
+        EventType type = null;
+        String eventName = null;
+        String userId = null;
+        String anonymousId = null;
+        String source = null;
+        long timestamp = ABSENT;
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) throw new NotCanonicalShape();
+            // duplicate fields: the last one wins, as in the full decode
+            for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "messageId" -> messageId = string(parser, value);
+                    case "type" -> type = type(parser, value);
+                    case "event" -> eventName = string(parser, value);
+                    case "userId" -> userId = string(parser, value);
+                    case "anonymousId" -> anonymousId = string(parser, value);
+                    case "source" -> source = string(parser, value);
+                    case "timestamp" -> timestamp = instantMillis(parser, value);
+                    // not needed, but checked so that no record the full decode refuses gets through
+                    case "name", "groupId", "previousId" -> string(parser, value);
+                    case "originalTimestamp", "sentAt", "receivedAt" -> instantMillis(parser, value);
+                    case "properties", "context", "traits" -> object(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+        }
+        // the canonical event requires these
+        if (messageId == null || type == null || timestamp == ABSENT) throw new NotCanonicalShape();
+        return new AnalyticsEvent(Event.dedupKey(source, messageId), AnalyticsEvent.seriesOf(type, eventName),
+                Event.userKey(userId, anonymousId), timestamp, json);
+    }
+
+    private static String string(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {
+        if (value == JsonToken.VALUE_NULL) return null;
+        if (value != JsonToken.VALUE_STRING) throw new NotCanonicalShape();
+        return parser.getText();
+    }
+
+    private static EventType type(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {
+        EventType type = EventType.fromWireName(string(parser, value));
+        if (type == null) throw new NotCanonicalShape();
+        return type;
+    }
+
+    private static void object(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {
+        if (value == JsonToken.VALUE_NULL) return;
+        if (value != JsonToken.START_OBJECT) throw new NotCanonicalShape();
+        parser.skipChildren();
+    }
+
+    private static long instantMillis(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {
+        String text = string(parser, value);
+        return text == null ? ABSENT : canonicalInstantMillis(text);
+    }
+
+    /**
+     * Epoch millis of {@code uuuu-MM-ddTHH:mm:ss[.f…]Z}, the form of {@code Instant.toString()}
+     * for years 0000 to 9999; about fifty times faster than {@code Instant.parse}, whose
+     * truncation to millis it matches. Other forms are left to the full decode.
+     */
+    private static long canonicalInstantMillis(String s) throws NotCanonicalShape {
+        int length = s.length();
+        if (length < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(length - 1) != 'Z') {
+            throw new NotCanonicalShape();
+        }
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if (hour > 23 || minute > 59 || second > 59) throw new NotCanonicalShape();
+        int millis = 0;
+        if (length > 20) {
+            int fractionDigits = length - 21;
+            if (s.charAt(19) != '.' || fractionDigits < 1 || fractionDigits > 9) throw new NotCanonicalShape();
+            // digits beyond the third are checked but, like toEpochMilli, not rounded in
+            int fraction = digits(s, 20, length - 1);
+            for (int i = fractionDigits; i < 3; i++) fraction *= 10;
+            for (int i = fractionDigits; i > 3; i--) fraction /= 10;
+            millis = fraction;
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10)).toEpochDay();
+        } catch (DateTimeException e) {
+            throw new NotCanonicalShape();
+        }
+        return epochDay * MILLIS_PER_DAY + ((hour * 60L + minute) * 60 + second) * 1000 + millis;
+    }
+
+    private static int digits(String s, int from, int to) throws NotCanonicalShape {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') throw new NotCanonicalShape();
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** The record is not in the shape {@link EventJson#encode} writes; no stack trace, it is not an error. */
+    private static final class NotCanonicalShape extends Exception {
+        NotCanonicalShape() {
+            super(null, null, false, false);
+        }
+    }
+}

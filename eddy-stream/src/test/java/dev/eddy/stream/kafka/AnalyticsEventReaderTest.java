@@ -1,0 +1,171 @@
+package dev.eddy.stream.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
+import dev.eddy.stream.event.AnalyticsEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The streaming read against the full decode it stands in for. */
+class AnalyticsEventReaderTest {
+
+    private static final String[] NAMES = {
+        null, "", " ", "Signed Up", "Order Completed", "Café ☕ ordered", "quote \" and \\ backslash", "{\"nested\":1}",
+    };
+    private static final String[] SOURCES = {null, "/sensors/7", "https://shop.example/orders"};
+    /** 1900 to 2100, so before the epoch too. */
+    private static final long MIN_SECOND = -2_208_988_800L;
+    private static final long MAX_SECOND = 4_102_444_800L;
+
+    private static AnalyticsEvent fullDecode(byte[] json) throws IOException {
+        Event event = EventJson.decode(json);
+        return event == null ? null : AnalyticsEvent.of(event, json);
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsEveryCanonicalEventAsTheFullDecodeDoes() throws IOException {
+        Random random = new Random(42);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] json = EventJson.encode(randomEvent(random, i));
+
+            AnalyticsEvent read = AnalyticsEventReader.readCanonical(json);
+
+            assertThat(read).as(new String(json, StandardCharsets.UTF_8)).isNotNull().isEqualTo(fullDecode(json));
+        }
+    }
+
+    @Test
+    void leavesOtherFormsTheFullDecodeAcceptsToIt() throws IOException {
+        String rest = "\"type\":\"track\",\"event\":\"E\"";
+        List<String> records = List.of(
+                "{\"messageId\":\"m\"," + rest + ",\"userId\":12,\"timestamp\":\"2024-05-01T10:15:30Z\"}",
+                "{\"messageId\":\"m\"," + rest + ",\"timestamp\":\"2024-05-01T10:15:30+01:00\"}",
+                "{\"messageId\":\"m\"," + rest + ",\"timestamp\":1714558530.5}",
+                "{\"messageId\":\"m\"," + rest + ",\"timestamp\":\" 2024-05-01T10:15:30Z \"}",
+                "{\"messageId\":\"m\"," + rest + ",\"timestamp\":\"2024-05-01T24:00:00Z\"}",
+                "{\"messageId\":\"m\"," + rest + ",\"timestamp\":\"2024-05-01T10:15:30Z\",\"sentAt\":1714558530}",
+                "{\"messageId\":7," + rest + ",\"timestamp\":\"2024-05-01T10:15:30Z\"}");
+        for (String record : records) {
+            byte[] json = utf8(record);
+
+            assertThat(AnalyticsEventReader.readCanonical(json)).as(record).isNull();
+            assertThat(AnalyticsEventReader.read(json)).as(record).isNotNull().isEqualTo(fullDecode(json));
+        }
+    }
+
+    @Test
+    void agreesWithTheFullDecodeOnOddButCanonicalRecords() throws IOException {
+        String ts = ",\"timestamp\":\"2024-02-29T23:59:59.9999Z\"";
+        List<String> records = List.of(
+                // duplicate fields: the last wins
+                "{\"messageId\":\"a\",\"type\":\"track\",\"event\":\"E\",\"messageId\":\"b\"" + ts + "}",
+                // the type in any case, and nested fields named like the top-level ones
+                "{\"messageId\":\"m\",\"type\":\"PAGE\",\"properties\":{\"timestamp\":\"x\",\"userId\":1,\"messageId\":[]}"
+                        + ts + ",\"anonymousId\":\"anon\"}",
+                // unknown fields of every kind, and a trailing record ignored
+                "{\"future\":{\"a\":[1,{\"b\":null}]},\"messageId\":\"m\",\"x\":[],\"type\":\"screen\",\"y\":true" + ts + "} {}",
+                "{\"messageId\":\"m\",\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"plan\":\"pro\"}" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":\"track\",\"event\":null,\"context\":null" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":\"track\",\"event\":\"E\",\"timestamp\":\"0001-01-01T00:00:00.1Z\"}");
+        for (String record : records) {
+            byte[] json = utf8(record);
+
+            assertThat(AnalyticsEventReader.readCanonical(json)).as(record).isNotNull().isEqualTo(fullDecode(json));
+        }
+    }
+
+    @Test
+    void refusesWhatTheFullDecodeRefuses() throws IOException {
+        String head = "{\"messageId\":\"m\",\"type\":\"track\",\"event\":\"E\"";
+        String ts = ",\"timestamp\":\"2024-05-01T10:15:30Z\"";
+        List<String> records = List.of(
+                head + ts + ",\"sentAt\":\"yesterday\"}",
+                head + ts + ",\"properties\":\"not an object\"}",
+                head + ts + ",\"name\":{\"a\":1}}",
+                head + ",\"timestamp\":\"2023-02-29T10:15:30Z\"}",
+                head + ",\"timestamp\":null}",
+                head + "}",
+                "{\"type\":\"track\",\"event\":\"E\"" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":\"teleport\"" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":null" + ts + "}",
+                head + ts + ",\"properties\":{\"a\":",
+                "[" + head + ts + "}]",
+                "not json",
+                "");
+        for (String record : records) {
+            byte[] json = utf8(record);
+
+            assertThatThrownBy(() -> EventJson.decode(json)).as(record).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> AnalyticsEventReader.read(json)).as(record).isInstanceOf(IOException.class);
+        }
+        assertThat(AnalyticsEventReader.read(utf8("null"))).isNull();
+    }
+
+    private static Event randomEvent(Random random, int i) {
+        EventType type = EventType.values()[random.nextInt(EventType.values().length)];
+        String source = pick(random, SOURCES);
+        boolean cloudEvent = source != null;
+        String userId = random.nextInt(3) == 0 ? null : "user-" + random.nextInt(1_000);
+        String anonymousId = random.nextBoolean() ? null : "anon-" + random.nextInt(1_000);
+        return new Event(
+                cloudEvent ? "ce-" + i : "message-" + i,
+                cloudEvent ? EventType.TRACK : type,
+                pick(random, NAMES),
+                type == EventType.PAGE || type == EventType.SCREEN ? pick(random, NAMES) : null,
+                userId,
+                anonymousId,
+                type == EventType.GROUP ? "group-" + i : null,
+                type == EventType.ALIAS ? "previous-" + i : null,
+                source,
+                randomInstant(random),
+                random.nextBoolean() ? randomInstant(random) : null,
+                random.nextBoolean() ? randomInstant(random) : null,
+                randomInstant(random),
+                random.nextBoolean() ? randomObject(random, 3) : null,
+                random.nextBoolean() ? randomObject(random, 3) : null,
+                type == EventType.IDENTIFY ? randomObject(random, 2) : null);
+    }
+
+    /** Whole seconds, millis, micros and nanos: each prints differently. */
+    private static Instant randomInstant(Random random) {
+        long second = MIN_SECOND + (long) (random.nextDouble() * (MAX_SECOND - MIN_SECOND));
+        int nanos = switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1_000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1_000;
+            default -> random.nextInt(1_000_000_000);
+        };
+        return Instant.ofEpochSecond(second, nanos);
+    }
+
+    /** Nested values, some named like the event's own fields. */
+    private static ObjectNode randomObject(Random random, int depth) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("timestamp", "not-a-date");
+        node.put("userId", random.nextInt());
+        node.put("type", "teleport");
+        node.put("price", random.nextDouble());
+        node.putArray("items").add("a").add(random.nextLong()).addObject().put("messageId", "nested");
+        node.putNull("nothing");
+        if (depth > 0) node.set("child", randomObject(random, depth - 1));
+        return node;
+    }
+
+    private static String pick(Random random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+}
