@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +47,8 @@ public final class IngestRoutes {
     private final RateLimiter rateLimiter;
     private final IngestMetrics metrics;
     private final Clock clock;
+    /** Where replies are written: Jetty's threads, not Kafka's producer I/O thread that completes the acks. */
+    private Executor replies;
 
     public IngestRoutes(EventPublisher publisher, Set<String> writeKeys, EddyConfig.Ingest limits,
                         MeterRegistry registry, Clock clock) {
@@ -59,6 +62,7 @@ public final class IngestRoutes {
     }
 
     public void register(Javalin app) {
+        replies = app.jettyServer().threadPool();
         Map<String, EventType> singles = Map.of(
                 "track", EventType.TRACK, "page", EventType.PAGE, "screen", EventType.SCREEN,
                 "identify", EventType.IDENTIFY, "group", EventType.GROUP, "alias", EventType.ALIAS);
@@ -174,7 +178,7 @@ public final class IngestRoutes {
                 acks.add(publisher.publishInvalid(null, InvalidRecord.of(m, receivedAt).encode()));
             }
         }
-        ctx.future(() -> CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
+        ctx.future(() -> CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handleAsync((ok, failure) -> {
             metrics.produceLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -191,7 +195,7 @@ public final class IngestRoutes {
             reply(ctx, route, errors.isEmpty() ? 200 : 400,
                     errors.isEmpty() ? IngestReply.ok() : IngestReply.failed(valid, errors));
             return null;
-        }));
+        }, replies));
     }
 
     private void reply(Context ctx, String route, int status, IngestReply body) {

@@ -78,6 +78,10 @@ public final class AnalyticsJob {
      * Adds the job to {@code env}. The sinks run at the metrics operator's parallelism, so each
      * window's rows reach the metrics sink in the order they were emitted.
      *
+     * <p>Enables object reuse on {@code env}: the job's records are immutable (records of
+     * strings and numbers, and an event's JSON bytes, which no step writes to), so chained steps
+     * may hand them on instead of deep-copying each one (the JSON bytes, source to filter).
+     *
      * @param source events, e.g. {@code AnalyticsKafka.eventsSource(...)}
      * @param metricsSink the per-minute rows, live and final; must be an idempotent upsert by
      *     (start, event): a row is re-emitted as its figures grow and after a restore
@@ -89,6 +93,7 @@ public final class AnalyticsJob {
             Sink<MinuteMetric> metricsSink,
             Sink<LateEvent> lateSink,
             Settings settings) {
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<MinuteMetric> metrics = env
                 .fromSource(source, watermarks(settings), "eddy.events")
                 .uid(SOURCE_UID)
