@@ -100,7 +100,7 @@ public final class EddyRuntime implements AutoCloseable {
         EmbeddedFlink flink = own(new EmbeddedFlink(dataDir.resolve("flink"), config.flink().port(), config.flink().parallelism()).start());
         AnalyticsDeployment job = own(AnalyticsDeployment.submit(flink.restPort(), dataDir.resolve("flink"), bootstrap, views, config));
         readiness.add("analytics-job", job::isRunning);
-        new PipelineMetrics(bootstrap, flink.url(), job.jobId()).bindTo(registry);
+        own(new PipelineMetrics(bootstrap, flink.url(), job.jobId())).bindTo(registry);
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),

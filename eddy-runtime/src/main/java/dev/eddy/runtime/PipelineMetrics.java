@@ -28,10 +28,11 @@ import org.apache.kafka.common.TopicPartition;
  * completed checkpoint and that checkpoint's age, and the job's own counters of deduplicated and
  * late events (from Flink's REST API). Read on scrape, at most once a second.
  */
-final class PipelineMetrics {
+final class PipelineMetrics implements AutoCloseable {
     static final String CONSUMER_GROUP = AnalyticsKafka.GROUP_ID;
 
-    private final String bootstrap;
+    /** One admin client for the process's life: creating one per scrape costs a connection and its metadata each time. */
+    private final Admin admin;
     private final String flinkUrl;
     private final String jobId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -39,7 +40,11 @@ final class PipelineMetrics {
     private volatile long takenAt;
 
     PipelineMetrics(String bootstrap, String flinkUrl, String jobId) {
-        this.bootstrap = bootstrap;
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+        this.admin = Admin.create(props);
         this.flinkUrl = flinkUrl;
         this.jobId = jobId;
     }
@@ -75,11 +80,7 @@ final class PipelineMetrics {
     }
 
     private double lag() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
-        try (Admin admin = Admin.create(props)) {
+        try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CONSUMER_GROUP)
                     .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
             var partitions = admin.describeTopics(java.util.List.of(Topics.EVENTS)).allTopicNames().get(2, TimeUnit.SECONDS)
@@ -136,5 +137,10 @@ final class PipelineMetrics {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
     }
 }
