@@ -43,11 +43,12 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
     public static final String LATE_METRIC = "eddyLateEvents";
 
     /**
-     * Windows and users held by the {@link WindowMirror} of each parallel instance: at most some
-     * 150 bytes each, so under 8 MB of heap per instance, for a few minutes of every user of the
-     * busiest series at the rates Eddy runs at on one machine.
+     * Windows and users held by the {@link WindowMirror} of each parallel instance: some 100
+     * bytes each, so at most 25 MB of heap per instance, for the current minutes of every series
+     * with up to a quarter of a million distinct users a minute. Past that an event's user is
+     * looked up in the state.
      */
-    static final int MIRROR_CAPACITY = 50_000;
+    static final int MIRROR_CAPACITY = 250_000;
 
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
@@ -95,6 +96,10 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
             return;
         }
         WindowMirror.Window window = window(key);
+        if (window != null && !window.knowsUsers() && mirror.canLearn(window.tally().users())) {
+            // read once, so that this window's next events look their users up on the heap
+            mirror.learnUsers(window, users.keys());
+        }
         if (window == null) {
             window = mirror.opened(key);
             // a window first seen late is complete already: no timer needed to make it final
@@ -113,7 +118,7 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
             next = next.scheduled(at);
         }
         store(window, next);
-        mirror.trim();
+        mirror.trim(window);
     }
 
     /** The current window's copy, made from its state when not held; null when the window has no state. */
@@ -152,7 +157,7 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
                 current = emit(key, current, isFinal, out);
             }
             store(window, current);
-            mirror.trim();
+            mirror.trim(window);
             return;
         }
         if (timestamp == MinuteWindow.maxTimestamp(start)) {
@@ -168,7 +173,7 @@ public final class MinuteMetricsFunction extends KeyedProcessFunction<WindowKey,
             return;
         }
         store(window, current);
-        mirror.trim();
+        mirror.trim(window);
     }
 
     private static MinuteTally cancelUpdate(MinuteTally tally, OnTimerContext ctx) {

@@ -13,11 +13,16 @@ import java.util.Set;
  * <p>It can be trusted because the function is the only writer of its keyed state and writes
  * through: every change goes to the state and to the copy. It is never checkpointed: a restored
  * or rescaled function starts with an empty copy and fills it from the state. A window's users
- * are only known when the window was opened by this instance (then the copy holds all of them);
- * a window read back from state keeps its users in the state alone.
+ * are known when the window was opened by this instance or its users were {@link #learnUsers
+ * read back} from the state; otherwise they are in the state alone.
  *
- * <p>At most {@code capacity} windows and users are held; beyond that the windows opened first,
- * usually the oldest minutes, are dropped from the copy and read from the state again if needed.
+ * <p>At most {@code capacity} windows and users are held; beyond that the windows used least
+ * recently, usually past minutes, are dropped from the copy until three quarters of it are left,
+ * and read from the state again if needed. The window in use is never dropped: when it alone
+ * holds more users than that, the copy forgets its users and keeps its tally. Users are only
+ * learned into that quarter's headroom, so between two trims at least a quarter of the capacity
+ * of new users was added: learning costs at most a few reads per user added, however the windows
+ * take turns.
  */
 final class WindowMirror {
 
@@ -25,7 +30,7 @@ final class WindowMirror {
     static final class Window {
         private MinuteTally tally;
         /** All the window's users, or null when only the state knows them. */
-        private final Set<String> users;
+        private Set<String> users;
 
         private Window(MinuteTally tally, Set<String> users) {
             this.tally = tally;
@@ -51,13 +56,16 @@ final class WindowMirror {
     }
 
     private final int capacity;
-    /** In the order the windows were copied, so the oldest go first. */
-    private final LinkedHashMap<WindowKey, Window> windows = new LinkedHashMap<>();
+    /** What {@link #trim} leaves. */
+    private final int lowWater;
+    /** Least recently used first. */
+    private final LinkedHashMap<WindowKey, Window> windows = new LinkedHashMap<>(16, 0.75f, true);
     private int size;
 
     WindowMirror(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be positive");
         this.capacity = capacity;
+        this.lowWater = capacity - capacity / 4;
     }
 
     /** The window's copy, or null when it is not held. */
@@ -70,9 +78,22 @@ final class WindowMirror {
         return put(key, new Window(MinuteTally.EMPTY, new HashSet<>()));
     }
 
-    /** A window read back from the state: its users stay there. */
+    /** A window read back from the state: its users stay there until {@link #learnUsers learned}. */
     Window restored(WindowKey key, MinuteTally tally) {
         return put(key, new Window(tally, null));
+    }
+
+    /** Whether a window with this many users can have them {@link #learnUsers learned} now. */
+    boolean canLearn(long users) {
+        return size + users <= lowWater;
+    }
+
+    /** Copies the window's users, read from the state, so that they need not be looked up there one by one. */
+    void learnUsers(Window window, Iterable<String> users) {
+        Set<String> known = new HashSet<>();
+        for (String user : users) known.add(user);
+        window.users = known;
+        size += known.size();
     }
 
     /** Adds a user to a window that {@link Window#knowsUsers() knows its users}; whether the user is new. */
@@ -87,12 +108,23 @@ final class WindowMirror {
         if (removed != null) size -= removed.size();
     }
 
-    /** Drops the oldest copies until at most the capacity is held; copies obtained before are void then. */
-    void trim() {
-        Iterator<Window> oldestFirst = windows.values().iterator();
-        while (size > capacity && oldestFirst.hasNext()) {
-            size -= oldestFirst.next().size();
-            oldestFirst.remove();
+    /**
+     * When more than the capacity is held, drops the copies used least recently, all but {@code
+     * inUse}, down to three quarters of it; copies obtained before, other than {@code inUse},
+     * are void then.
+     */
+    void trim(Window inUse) {
+        if (size <= capacity) return;
+        Iterator<Window> leastRecentFirst = windows.values().iterator();
+        while (size > lowWater && leastRecentFirst.hasNext()) {
+            Window window = leastRecentFirst.next();
+            if (window == inUse) continue;
+            size -= window.size();
+            leastRecentFirst.remove();
+        }
+        if (size > lowWater && inUse.users != null) {
+            size -= inUse.users.size();
+            inUse.users = null;
         }
     }
 
