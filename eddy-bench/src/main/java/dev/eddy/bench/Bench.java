@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * </ol>
  */
 public final class Bench {
-    /** The {@code ./eddy} launcher's JVM flags; it also sets MALLOC_ARENA_MAX=2, as EddyProcess does. */
+    /**
+     * The {@code ./eddy} launcher's JVM flags, but for its class-data archive, see {@link
+     * #eddyJvm()}; it also sets MALLOC_ARENA_MAX=2, as EddyProcess does.
+     */
     public static final List<String> EDDY_JVM = List.of(
             "-Xms256m", "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
@@ -100,7 +104,7 @@ public final class Bench {
         out.printf("stream: Eddy %.0f events/s, bare job %.0f events/s%n", stream[0].eventsPerSecond(), stream[1].eventsPerSecond());
 
         List<Figure> figures;
-        try (EddyProcess eddy = EddyProcess.start(work.resolve("eddy"), EDDY_JVM, Map.of(), List.of(), READY_TIMEOUT)) {
+        try (EddyProcess eddy = EddyProcess.start(work.resolve("eddy"), eddyJvm(), Map.of(), List.of(), READY_TIMEOUT)) {
             Duration ready = eddy.startupTime();
             out.printf("ready in %d ms%n", ready.toMillis());
             EddyApi api = new EddyApi(eddy.instance());
@@ -143,7 +147,7 @@ public final class Bench {
             bare = withBar("bare Flink job", plan.streamEvents(), p ->
                     BareCountJob.run(broker.bootstrapServers(), work.resolve("bare-flink"), prefill.events(), p));
         }
-        try (EddyProcess eddy = EddyProcess.start(dataDir, EDDY_JVM, Map.of(), List.of(), READY_TIMEOUT)) {
+        try (EddyProcess eddy = EddyProcess.start(dataDir, eddyJvm(), Map.of(), List.of(), READY_TIMEOUT)) {
             EddyApi api = new EddyApi(eddy.instance());
             String flink = eddy.instance().flinkUrl();
             String job = FlinkJobs.onlyRunningJob(flink);
@@ -211,7 +215,7 @@ public final class Bench {
             FreshnessProbe probe = new FreshnessProbe(api, URI.create(eddy.instance().url()), eddy.instance().writeKeys().get(0));
             long events = (long) Math.ceil(plan.freshnessRate() * plan.freshnessDuration().toNanos() / 1e9);
             latencies = withBar(String.format("freshness at %.0f events/s", plan.freshnessRate()), events, p ->
-                    probe.measure(plan.freshnessRate(), plan.freshnessDuration(), plan.markerInterval(), p));
+                    probe.measure(plan.freshnessRate(), plan.ingestClients(), plan.freshnessDuration(), plan.markerInterval(), p));
         } finally {
             sampler.shutdownNow();
         }
@@ -219,6 +223,18 @@ public final class Bench {
             throw new IllegalStateException("memory samples missing: " + rss.size() + " RSS, " + heap.size() + " heap");
         }
         return latencies;
+    }
+
+    /**
+     * {@link #EDDY_JVM} and the class-data archive, as {@code ./eddy} keeps one: the first Eddy
+     * of the run (the stream catch-up) writes it as it stops, the later ones start from it.
+     */
+    private List<String> eddyJvm() {
+        Path archive = work.resolve("eddy.jsa");
+        List<String> flags = new ArrayList<>(EDDY_JVM);
+        flags.add(Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive);
+        flags.add("-Xlog:cds=off,cds+dynamic=off");
+        return flags;
     }
 
     /** Until the analytics job has consumed everything on eddy.events, so one measurement does not pay for the last. */
