@@ -10,12 +10,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -50,8 +53,8 @@ public final class FreshnessProbe {
 
     /**
      * Sends {@code rate} events per second for {@code duration} (stopping then even when Eddy
-     * could not take them all) and a marker every {@code markerInterval}, then waits until every
-     * marker is visible.
+     * could not take them all) and a marker about every {@code markerInterval}, then waits until
+     * every marker is visible.
      *
      * @param clients batches in flight at once: enough that the rate does not wait on Eddy's
      *     answer to each batch (at 20,000 events/s in batches of 100, 4 leave 20 ms for each)
@@ -63,15 +66,16 @@ public final class FreshnessProbe {
         TrafficRun traffic = TrafficRun.builder(url, writeKey).seed(11).rate(rate).concurrency(clients).duration(duration)
                 .recordTruth(false).progress((done, total) -> progress.accept(done)).build();
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        ScheduledExecutorService markers = Executors.newSingleThreadScheduledExecutor();
+        ScheduledThreadPoolExecutor markers = new ScheduledThreadPoolExecutor(1);
+        // no marker once the traffic is over
+        markers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         try {
             Future<TrafficRun.Result> sent = threads.submit(traffic::run);
             Future<?> poller = threads.submit(() -> poll(from));
             // an Eddy that cannot take the rate would leave the sender ever further behind: end on time
             markers.schedule(traffic::stop, duration.toMillis(), TimeUnit.MILLISECONDS);
-            long[] number = {0};
-            markers.scheduleAtFixedRate(() -> sendMarker(number[0]++), MARKERS_AFTER.toMillis(),
-                    markerInterval.toMillis(), TimeUnit.MILLISECONDS);
+            Random gaps = new Random(runId.hashCode());
+            markers.schedule(() -> markEvery(markers, markerInterval, gaps, 0), MARKERS_AFTER.toMillis(), TimeUnit.MILLISECONDS);
             TrafficRun.Result result = sent.get();
             markers.shutdown();
             markers.awaitTermination(1, TimeUnit.MINUTES);
@@ -87,6 +91,21 @@ public final class FreshnessProbe {
         } finally {
             markers.shutdownNow();
             threads.shutdownNow();
+        }
+    }
+
+    /**
+     * Sends marker {@code number}, then the next after a random gap of half to one and a half
+     * intervals. Markers a fixed second apart would all meet the view's once-a-second updates at
+     * the same phase, and the percentiles would be of that one phase, drawn anew by each run.
+     */
+    private void markEvery(ScheduledExecutorService markers, Duration interval, Random gaps, long number) {
+        sendMarker(number);
+        long gap = (long) (interval.toMillis() * (0.5 + gaps.nextDouble()));
+        try {
+            markers.schedule(() -> markEvery(markers, interval, gaps, number + 1), gap, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException trafficOver) {
+            // shut down: the traffic has ended
         }
     }
 
