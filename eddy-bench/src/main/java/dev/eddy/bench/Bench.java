@@ -123,6 +123,8 @@ public final class Bench {
                     Figure.of("freshness_p50", freshness.percentile(0.5), "ms"),
                     Figure.of("freshness_p99", freshness.percentile(0.99), "ms"),
                     Figure.of("freshness_max", freshness.max(), "ms"),
+                    // what the percentiles were measured under: below the plan's rate when Eddy could not take it
+                    Figure.of("freshness_rate", freshness.trafficRate(), "events/s"),
                     Figure.of("ready", ready.toMillis(), "ms"),
                     Figure.of("rss", (double) rss.stream().mapToLong(Long::longValue).max().orElseThrow() / MB, "MB"),
                     Figure.of("heap", heap.stream().mapToLong(Long::longValue).average().orElseThrow() / MB, "MB"));

@@ -33,15 +33,15 @@ class BenchQuickIT {
         assertThat(json.getFileName().toString()).isEqualTo(report.baseName() + ".json");
         assertThat(out.resolve(report.baseName() + ".png")).isNotEmptyFile();
         assertThat(report.figures()).extracting(Figure::name).containsExactly(
-                "ingest", "stream", "freshness_p50", "freshness_p99", "freshness_max", "ready", "rss", "heap");
+                "ingest", "stream", "freshness_p50", "freshness_p99", "freshness_max", "freshness_rate", "ready", "rss", "heap");
         assertThat(report.figures()).extracting(Figure::unit).containsExactly(
-                "events/s", "events/s", "ms", "ms", "ms", "ms", "MB", "MB");
+                "events/s", "events/s", "ms", "ms", "ms", "events/s", "ms", "MB", "MB");
         assertThat(report.figures()).allSatisfy(f -> assertThat(f.value()).isPositive());
         for (Figure throughput : report.figures().subList(0, 2)) {
             assertThat(throughput.baseline()).isPositive();
             assertThat(throughput.ratio()).isCloseTo(throughput.value() / throughput.baseline(), within(0.0005));
         }
-        for (Figure single : report.figures().subList(2, 8)) {
+        for (Figure single : report.figures().subList(2, 9)) {
             assertThat(List.of(single.baseline() == null, single.ratio() == null)).containsOnly(true);
         }
         assertThat(report.machine().cpus()).isPositive();
