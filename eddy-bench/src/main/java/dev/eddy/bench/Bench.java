@@ -61,7 +61,7 @@ public final class Bench {
      * The {@code ./eddy} launcher's JVM flags, but for its class-data archive, see {@link
      * #eddyJvm()}; it also sets MALLOC_ARENA_MAX=2, as EddyProcess does.
      */
-    public static final List<String> EDDY_JVM = List.of(
+    private static final List<String> EDDY_JVM = List.of(
             "-Xms256m", "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(15);
