@@ -27,7 +27,19 @@ public record SegmentBatches(List<byte[]> bodies, int events) {
     static final double NOMINAL_RATE = 100_000;
 
     public static SegmentBatches generate(long seed, int events, int batchSize) {
-        TrafficGenerator generator = TrafficGenerator.builder().seed(seed).start(Instant.now()).rate(NOMINAL_RATE).build();
+        return next(traffic(seed), events, batchSize);
+    }
+
+    /** The bench's simulated traffic, from now at the {@link #NOMINAL_RATE nominal rate}. */
+    public static TrafficGenerator traffic(long seed) {
+        return TrafficGenerator.builder().seed(seed).start(Instant.now()).rate(NOMINAL_RATE).build();
+    }
+
+    /**
+     * The generator's next {@code events} messages as bodies: a long run rendered a part at a
+     * time, from one generator, keeps the profile's user population throughout.
+     */
+    public static SegmentBatches next(TrafficGenerator generator, int events, int batchSize) {
         List<byte[]> bodies = new ArrayList<>(events / batchSize + 1);
         for (int sent = 0; sent < events; sent += batchSize) {
             bodies.add(body(generator, Math.min(batchSize, events - sent)));

@@ -5,6 +5,7 @@ import dev.eddy.bench.ingest.RawProducer;
 import dev.eddy.bench.ingest.SegmentBatches;
 import dev.eddy.model.Event;
 import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.workload.traffic.TrafficGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Fills {@code eddy.events} with simulated traffic's canonical records, a chunk at a time so a
  * few million events need little memory, and tells what the analytics job should make of them.
+ * The chunks come from one generator: the whole pre-fill is one run of the traffic profile, its
+ * user population included, as the ingest and freshness traffic are.
  */
 public final class TopicPrefill {
     private static final int CHUNK = 10_000;
@@ -33,11 +36,12 @@ public final class TopicPrefill {
         long counted = 0;
         Instant from = Instant.MAX;
         Instant to = Instant.MIN;
+        TrafficGenerator traffic = SegmentBatches.traffic(seed);
         try (RawProducer producer = new RawProducer(bootstrap)) {
             for (int written = 0; written < events; ) {
                 int size = Math.min(CHUNK, events - written);
                 List<ProducerRecord<byte[], byte[]>> chunk = new ArrayList<>(size);
-                for (byte[] body : SegmentBatches.generate(seed + written, size, batchSize).bodies()) {
+                for (byte[] body : SegmentBatches.next(traffic, size, batchSize).bodies()) {
                     for (Event e : canonical.events(body)) {
                         chunk.add(CanonicalRecords.record(e));
                         if (AnalyticsEvent.seriesOf(e) != null) counted++;
