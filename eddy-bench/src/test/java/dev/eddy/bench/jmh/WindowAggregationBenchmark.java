@@ -2,12 +2,11 @@ package dev.eddy.bench.jmh;
 
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
-import dev.eddy.stream.metrics.MinuteMetricsFunction;
+import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +49,7 @@ public class WindowAggregationBenchmark {
     public void setUp() throws Exception {
         events = SampleTraffic.analyticsEvents(EVENTS).toArray(AnalyticsEvent[]::new);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MinuteMetricsFunction(Duration.ofHours(1), Duration.ofSeconds(1))),
+                new MinuteMetricsOperator(Duration.ofHours(1), Duration.ofSeconds(1)),
                 WindowKey::of, TypeInformation.of(WindowKey.class));
         harness.setStateBackend(StateBackends.named(backend));
         harness.setProcessingTime(0);

@@ -4,12 +4,13 @@ import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
-import dev.eddy.stream.metrics.MinuteMetricsFunction;
+import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.time.QuietTailWatermarks;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -104,11 +105,11 @@ public final class AnalyticsJob {
                 .uid(DEDUP_UID)
                 .name("dedup")
                 .keyBy(WindowKey::of)
-                .process(new MinuteMetricsFunction(settings.allowedLateness(), settings.liveUpdateInterval()))
-                .uid(MINUTE_METRICS_UID)
-                .name("minute metrics");
+                .transform("minute metrics", TypeInformation.of(MinuteMetric.class),
+                        new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))
+                .uid(MINUTE_METRICS_UID);
         metrics.sinkTo(metricsSink).uid(METRICS_SINK_UID).name("minute metrics sink");
-        metrics.getSideOutput(MinuteMetricsFunction.TOO_LATE)
+        metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)
                 .sinkTo(lateSink)
                 .uid(LATE_SINK_UID)
                 .name("late events sink");

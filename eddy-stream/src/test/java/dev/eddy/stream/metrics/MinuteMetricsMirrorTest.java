@@ -19,7 +19,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -64,6 +63,8 @@ class MinuteMetricsMirrorTest {
             if (i % 100 == 99) harness.processWatermark(maxTimestamp - OUT_OF_ORDERNESS_MS - 1);
             if (i % 250 == 249) tick(harness);
             if (i == EVENTS / 2) {
+                // as a task does at every checkpoint: the operator writes its state behind
+                harness.prepareSnapshotPreBarrier(1);
                 OperatorSubtaskState snapshot = harness.snapshot(1, processingTime);
                 drain(harness);
                 harness.close();
@@ -88,7 +89,7 @@ class MinuteMetricsMirrorTest {
     private KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> open(
             String backend, int capacity, OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MinuteMetricsFunction(LATENESS, Duration.ofSeconds(1), capacity)),
+                new MinuteMetricsOperator(LATENESS, Duration.ofSeconds(1), capacity),
                 WindowKey::of,
                 TypeInformation.of(WindowKey.class));
         harness.setStateBackend(stateBackend(backend));

@@ -16,14 +16,13 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class MinuteMetricsFunctionTest {
+class MinuteMetricsOperatorTest {
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -49,7 +48,7 @@ class MinuteMetricsFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> newHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MinuteMetricsFunction(LATENESS, INTERVAL)),
+                new MinuteMetricsOperator(LATENESS, INTERVAL),
                 WindowKey::of,
                 TypeInformation.of(WindowKey.class));
     }
@@ -125,7 +124,7 @@ class MinuteMetricsFunctionTest {
         harness.setProcessingTime(1_000);
 
         assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 3, 2, true));
-        assertThat(harness.getSideOutput(MinuteMetricsFunction.TOO_LATE)).isNull();
+        assertThat(harness.getSideOutput(MinuteMetricsOperator.TOO_LATE)).isNull();
     }
 
     @Test
@@ -151,7 +150,7 @@ class MinuteMetricsFunctionTest {
         send(AnalyticsEvent.of(tooLate, json));
 
         assertThat(drainOutput()).isEmpty();
-        List<LateEvent> late = harness.getSideOutput(MinuteMetricsFunction.TOO_LATE).stream()
+        List<LateEvent> late = harness.getSideOutput(MinuteMetricsOperator.TOO_LATE).stream()
                 .map(StreamRecord::getValue)
                 .toList();
         assertThat(late).hasSize(1);
@@ -185,6 +184,8 @@ class MinuteMetricsFunctionTest {
         send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
         harness.processWatermark(END);
         send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
+        // as a task does at every checkpoint: the operator writes its state behind
+        harness.prepareSnapshotPreBarrier(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 500);
         harness.close();
 

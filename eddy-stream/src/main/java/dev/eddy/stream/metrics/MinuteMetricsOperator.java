@@ -1,0 +1,228 @@
+package dev.eddy.stream.metrics;
+
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.event.LateEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per-minute event count and exact distinct users of one series, live then final.
+ *
+ * <p>Keyed by {@link WindowKey}, so each key is one window. While the window is open its figures
+ * go out at most once per update interval, and only when they changed (a processing-time timer).
+ * When the watermark reaches the window's end the figures go out final. An event later than that
+ * but within the allowed lateness still counts and its window goes out again, final. At the end
+ * plus the allowed lateness the window's state and timers are dropped; events after that go to
+ * {@link #TOO_LATE} unchanged.
+ *
+ * <p>Everything needed to emit is in keyed state at each checkpoint, timers included, so a job
+ * restored from a checkpoint emits whatever the checkpoint held un-emitted, and replayed events
+ * re-emit their windows: the views converge without new events.
+ *
+ * <p>The windows in use live in a {@link WindowMirror} on the heap, and the state is written
+ * behind: a window's tally and its new users go to the state just before each checkpoint barrier
+ * ({@link #prepareSnapshotPreBarrier}) and when the mirror drops the window, not on every event.
+ * On RocksDB an event then costs no state access at all when its window and user are held. This is
+ * why it is an operator rather than a {@code KeyedProcessFunction}: writing behind needs the
+ * barrier hook and writing another window's state needs to switch the current key.
+ */
+public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMetric>
+        implements OneInputStreamOperator<AnalyticsEvent, MinuteMetric>, Triggerable<WindowKey, VoidNamespace> {
+
+    /** Events that came after their window's allowed lateness. */
+    public static final OutputTag<LateEvent> TOO_LATE =
+            new OutputTag<>("too-late", TypeInformation.of(LateEvent.class));
+
+    /** Flink metric: events too late to be counted. */
+    public static final String LATE_METRIC = "eddyLateEvents";
+
+    /**
+     * Windows and users held by the {@link WindowMirror} of each parallel instance: some 125
+     * bytes each (measured for user keys of 38 characters), so at most 31 MB of heap per
+     * instance, for the current minutes of every series with up to a quarter of a million
+     * distinct users a minute. Past that an event's user is looked up in the state.
+     */
+    static final int MIRROR_CAPACITY = 250_000;
+
+    /**
+     * The name {@code KeyedProcessOperator} gives its timers, which this operator's timers were
+     * checkpointed under before it wrote behind: kept, so those checkpoints still restore.
+     */
+    private static final String TIMERS = "user-timers";
+
+    private final long allowedLatenessMs;
+    private final long updateIntervalMs;
+    private final int mirrorCapacity;
+
+    private transient ValueState<MinuteTally> tally;
+    private transient MapState<String, Boolean> users;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient WindowMirror mirror;
+    private transient Counter late;
+
+    public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval) {
+        this(allowedLateness, updateInterval, MIRROR_CAPACITY);
+    }
+
+    /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
+    MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
+        if (allowedLateness.isNegative()) throw new IllegalArgumentException("allowedLateness < 0");
+        if (updateInterval.isNegative() || updateInterval.isZero()) {
+            throw new IllegalArgumentException("updateInterval must be positive");
+        }
+        this.allowedLatenessMs = allowedLateness.toMillis();
+        this.updateIntervalMs = updateInterval.toMillis();
+        this.mirrorCapacity = mirrorCapacity;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        tally = getPartitionedState(new ValueStateDescriptor<>("tally", TypeInformation.of(MinuteTally.class)));
+        users = getPartitionedState(new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        mirror = new WindowMirror(mirrorCapacity, this::save);
+        late = getMetricGroup().counter(LATE_METRIC);
+    }
+
+    @Override
+    public void processElement(StreamRecord<AnalyticsEvent> element) throws Exception {
+        AnalyticsEvent event = element.getValue();
+        WindowKey key = (WindowKey) getCurrentKey();
+        long start = key.minuteStart();
+        long watermark = timers.currentWatermark();
+        if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
+            late.inc();
+            LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
+            output.collect(TOO_LATE, new StreamRecord<>(tooLate, element.getTimestamp()));
+            return;
+        }
+        WindowMirror.Window window = window(key);
+        if (window != null && !window.knowsUsers() && mirror.canLearn(window.tally().users())) {
+            // read once, so that this window's next events look their users up on the heap
+            mirror.learnUsers(window, users.keys());
+        }
+        if (window == null) {
+            window = mirror.opened(key);
+            // a window first seen late is complete already: no timer needed to make it final
+            if (!MinuteWindow.isComplete(start, watermark)) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, MinuteWindow.maxTimestamp(start));
+            }
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, MinuteWindow.cleanupTime(start, allowedLatenessMs));
+        }
+        boolean newUser = addUser(window, event.userKey());
+        MinuteTally next = window.tally().add(newUser);
+        if (!next.updateScheduled()) {
+            // aligned to the interval, so the timers of many windows fire together
+            long now = timers.currentProcessingTime();
+            long at = (Math.floorDiv(now, updateIntervalMs) + 1) * updateIntervalMs;
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, at);
+            next = next.scheduled(at);
+        }
+        window.tally(next);
+        mirror.trim(key, window);
+    }
+
+    /** The current window's copy, made from its state when not held; null when the window has no state. */
+    private WindowMirror.Window window(WindowKey key) throws Exception {
+        WindowMirror.Window window = mirror.get(key);
+        if (window != null) return window;
+        MinuteTally stored = tally.value();
+        return stored == null ? null : mirror.restored(key, stored);
+    }
+
+    /** Records the user in the current window; whether it is new there. */
+    private boolean addUser(WindowMirror.Window window, String user) throws Exception {
+        if (user == null) return false;
+        if (window.knowsUsers()) return mirror.addUser(window, user);
+        if (users.contains(user)) return false;
+        users.put(user, Boolean.TRUE);
+        return true;
+    }
+
+    /** Writes the unsaved part of a window's copy to the state of its key, then goes back to the current key. */
+    private void save(WindowKey key, WindowMirror.Window window) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(key);
+        tally.update(window.tally());
+        Map<String, Boolean> unsaved = window.unsavedUsers();
+        if (!unsaved.isEmpty()) users.putAll(unsaved);
+        if (current != null) setCurrentKey(current);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        mirror.saveAll();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<WindowKey, VoidNamespace> timer) throws Exception {
+        WindowKey key = timer.getKey();
+        WindowMirror.Window window = window(key);
+        if (window == null) return;
+        MinuteTally current = window.tally();
+        long start = key.minuteStart();
+        long timestamp = timer.getTimestamp();
+        if (timestamp == MinuteWindow.maxTimestamp(start)) {
+            // the final row carries every change so far: a pending update has nothing left to do
+            current = cancelUpdate(emit(key, current, true, timestamp));
+        }
+        if (timestamp == MinuteWindow.cleanupTime(start, allowedLatenessMs)) {
+            if (current.dirty()) emit(key, current, true, timestamp);
+            cancelUpdate(current);
+            tally.clear();
+            users.clear();
+            mirror.remove(key);
+            return;
+        }
+        window.tally(current);
+        mirror.trim(key, window);
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<WindowKey, VoidNamespace> timer) throws Exception {
+        WindowKey key = timer.getKey();
+        WindowMirror.Window window = window(key);
+        if (window == null) return;
+        MinuteTally current = window.tally().withoutUpdateTimer();
+        if (current.dirty()) {
+            boolean isFinal = current.finalized() || MinuteWindow.isComplete(key.minuteStart(), timers.currentWatermark());
+            current = emit(key, current, isFinal, null);
+        }
+        window.tally(current);
+        mirror.trim(key, window);
+    }
+
+    private MinuteTally cancelUpdate(MinuteTally tally) {
+        if (!tally.updateScheduled()) return tally;
+        timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, tally.updateTimer());
+        return tally.withoutUpdateTimer();
+    }
+
+    /** Emits the window's figures, at the event-time timer's timestamp, or none for a processing-time one. */
+    private MinuteTally emit(WindowKey key, MinuteTally tally, boolean isFinal, Long timestamp) {
+        MinuteMetric row = new MinuteMetric(
+                Instant.ofEpochMilli(key.minuteStart()), key.series(), tally.count(), tally.users(), isFinal);
+        output.collect(timestamp == null ? new StreamRecord<>(row) : new StreamRecord<>(row, timestamp));
+        return tally.emitted(isFinal);
+    }
+}
