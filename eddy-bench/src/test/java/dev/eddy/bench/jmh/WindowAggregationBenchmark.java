@@ -25,9 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-minute count and distinct users on one event, through Flink's keyed operator harness
- * on a real state backend: the tally read and written, the user looked up in the window's map
- * state. Processing time stands still, so the update timers never fire: this is the per-event
- * cost alone.
+ * on a real state backend: the window and user looked up in the operator's heap copy of its
+ * state, and the state written behind, as before a checkpoint barrier, once per pass over the
+ * sample, as checkpoints every 2 s would at 5,000 events/s per instance. Processing time stands
+ * still, so the update timers never fire.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,7 @@ public class WindowAggregationBenchmark {
     private KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> harness;
     private AnalyticsEvent[] events;
     private int next;
+    private long checkpoint;
 
     @Setup(Level.Iteration)
     public void setUp() throws Exception {
@@ -64,7 +66,10 @@ public class WindowAggregationBenchmark {
     @Benchmark
     public void add() throws Exception {
         AnalyticsEvent e = events[next];
-        next = next + 1 == events.length ? 0 : next + 1;
         harness.processElement(new StreamRecord<>(e, e.timestampMillis()));
+        if (++next == events.length) {
+            next = 0;
+            harness.prepareSnapshotPreBarrier(++checkpoint);
+        }
     }
 }
