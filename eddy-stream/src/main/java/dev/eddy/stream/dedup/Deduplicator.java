@@ -1,8 +1,8 @@
 package dev.eddy.stream.dedup;
 
 import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.time.DurationChecks;
 import java.time.Duration;
-import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,7 +28,7 @@ public final class Deduplicator extends KeyedProcessFunction<String, AnalyticsEv
     private transient Counter duplicates;
 
     public Deduplicator(Duration ttl) {
-        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.ttl = DurationChecks.positive(ttl, "ttl");
     }
 
     @Override

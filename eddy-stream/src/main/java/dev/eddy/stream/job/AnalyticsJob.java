@@ -6,9 +6,9 @@ import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
+import dev.eddy.stream.time.DurationChecks;
 import dev.eddy.stream.time.QuietTailWatermarks;
 import java.time.Duration;
-import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -49,27 +49,17 @@ public final class AnalyticsJob {
             Duration liveUpdateInterval) {
 
         public Settings {
-            requireNotNegative(outOfOrderness, "outOfOrderness");
-            requirePositive(idleness, "idleness");
-            requireNotNegative(allowedLateness, "allowedLateness");
-            requirePositive(dedupTtl, "dedupTtl");
-            requirePositive(liveUpdateInterval, "liveUpdateInterval");
+            DurationChecks.notNegative(outOfOrderness, "outOfOrderness");
+            DurationChecks.positive(idleness, "idleness");
+            DurationChecks.notNegative(allowedLateness, "allowedLateness");
+            DurationChecks.positive(dedupTtl, "dedupTtl");
+            DurationChecks.positive(liveUpdateInterval, "liveUpdateInterval");
         }
 
         /** 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1),
                     Duration.ofHours(24), Duration.ofSeconds(1));
-        }
-
-        private static void requireNotNegative(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) throw new IllegalArgumentException(name + " must not be negative: " + d);
-        }
-
-        private static void requirePositive(Duration d, String name) {
-            requireNotNegative(d, name);
-            if (d.isZero()) throw new IllegalArgumentException(name + " must be positive");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.eddy.stream.metrics;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
+import dev.eddy.stream.time.DurationChecks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -84,12 +85,8 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
 
     /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
     MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
-        if (allowedLateness.isNegative()) throw new IllegalArgumentException("allowedLateness < 0");
-        if (updateInterval.isNegative() || updateInterval.isZero()) {
-            throw new IllegalArgumentException("updateInterval must be positive");
-        }
-        this.allowedLatenessMs = allowedLateness.toMillis();
-        this.updateIntervalMs = updateInterval.toMillis();
+        this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
+        this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
         this.mirrorCapacity = mirrorCapacity;
     }
 

@@ -49,12 +49,8 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
      * @param wallClock epoch milliseconds now, for a split that has had no event yet
      */
     public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock, LongSupplier wallClock) {
-        if (outOfOrderness.isNegative()) throw new IllegalArgumentException("outOfOrderness < 0");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive");
-        }
-        this.outOfOrdernessMs = outOfOrderness.toMillis();
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.outOfOrdernessMs = DurationChecks.notNegative(outOfOrderness, "outOfOrderness").toMillis();
+        this.idleTimeoutMs = DurationChecks.positive(idleTimeout, "idleTimeout").toMillis();
         this.clock = clock;
         this.wallClock = wallClock;
         this.createdAt = clock.relativeTimeMillis();
