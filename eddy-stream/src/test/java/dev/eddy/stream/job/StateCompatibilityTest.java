@@ -1,0 +1,215 @@
+package dev.eddy.stream.job;
+
+import static dev.eddy.stream.event.TestEvents.analyticsTrack;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.dedup.Deduplicator;
+import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.metrics.MinuteMetricsOperator;
+import dev.eddy.stream.metrics.WindowKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * State written by earlier versions of the job's stateful steps restores into this one, and the
+ * figures carry on exactly. Eddy restores its job from the newest checkpoint at every start, so a
+ * version that could not read its predecessor's state (a renamed state or timer service, a
+ * serializer that cannot read the old bytes) would leave an upgraded job failing its restore.
+ *
+ * <p>Each file under {@code src/test/resources/state/} is a savepoint of one step in Flink's
+ * canonical format, which either backend restores, written by the version it is named after from
+ * the events of {@link #metricsBefore} or {@link #dedupBefore}: {@code minute-metrics-v1} by the
+ * {@code KeyedProcessFunction} the metrics were before they wrote their state behind, the {@code
+ * -v2} and {@code dedup-v1} files by this version. When a step's state changes shape on purpose,
+ * keep the old files (they are what existing installs hold), bump the step's layout below and write
+ * the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
+ * -Deddy.state.write=$PWD/eddy-stream/src/test/resources/state}.
+ */
+class StateCompatibilityTest {
+
+    /** The state layout of this version's steps: the names their snapshots are written under. */
+    private static final String METRICS_LAYOUT = "minute-metrics-v2";
+    private static final String DEDUP_LAYOUT = "dedup-v1";
+
+    private static final Duration LATENESS = Duration.ofMinutes(10);
+    private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration TTL = Duration.ofHours(24);
+    /** 2023-11-14T22:13:00Z, a minute boundary. */
+    private static final long START = 1_699_999_980_000L;
+    private static final String[] SERIES = {"Clicked", "Signed Up"};
+    /** The watermark the metrics were at when their snapshots were taken: the first minute final, two open. */
+    private static final long WATERMARK_BEFORE = START + 59_999;
+
+    private final List<MinuteMetric> emitted = new ArrayList<>();
+
+    /**
+     * Three minutes of two series, 60 events of 7 users and none; the first minute goes final, the
+     * others have live updates pending.
+     */
+    static List<AnalyticsEvent> metricsBefore() {
+        List<AnalyticsEvent> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            long timestamp = START + (i / 20) * 60_000L + (i % 20) * 2_000L;
+            String user = i % 11 == 0 ? null : "user-" + i % 7;
+            events.add(analyticsTrack("b" + i, SERIES[i % 2], user, timestamp));
+        }
+        return events;
+    }
+
+    /** After the restore: 30 events in all three minutes (late in the first), of users old and new. */
+    static List<AnalyticsEvent> metricsAfter() {
+        List<AnalyticsEvent> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            long timestamp = START + (i % 3) * 60_000L + 45_000 + i * 100L;
+            events.add(analyticsTrack("a" + i, SERIES[i % 2], "user-" + i % 10, timestamp));
+        }
+        return events;
+    }
+
+    /** Ten message ids, first seen at TTL time 0. */
+    static List<AnalyticsEvent> dedupBefore() {
+        List<AnalyticsEvent> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) events.add(analyticsTrack("m" + i, "Clicked", "user-" + i, START + i));
+        return events;
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"minute-metrics-v1, hashmap", "minute-metrics-v1, rocksdb",
+            "minute-metrics-v2, hashmap", "minute-metrics-v2, rocksdb"})
+    void minuteMetricsCarryOnExactly(String snapshot, String backend) throws Exception {
+        var harness = metricsHarness(backend);
+        harness.setProcessingTime(1_500);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        for (AnalyticsEvent event : metricsAfter()) harness.processElement(event, event.timestampMillis());
+        harness.setProcessingTime(3_000);
+        drain(harness);
+        harness.processWatermark(Long.MAX_VALUE);
+        drain(harness);
+
+        Map<WindowKey, Long> counts = new HashMap<>();
+        Map<WindowKey, Set<String>> users = new HashMap<>();
+        List<AnalyticsEvent> all = new ArrayList<>(metricsBefore());
+        all.addAll(metricsAfter());
+        for (AnalyticsEvent event : all) {
+            WindowKey key = WindowKey.of(event);
+            counts.merge(key, 1L, Long::sum);
+            Set<String> windowUsers = users.computeIfAbsent(key, k -> new HashSet<>());
+            if (event.userKey() != null) windowUsers.add(event.userKey());
+        }
+        Map<WindowKey, MinuteMetric> last = new HashMap<>();
+        for (MinuteMetric row : emitted) last.put(new WindowKey(row.event(), row.start().toEpochMilli()), row);
+        assertThat(last).hasSize(6).hasSameSizeAs(counts);
+        counts.forEach((key, count) -> assertThat(last.get(key)).as(key.toString()).isEqualTo(new MinuteMetric(
+                Instant.ofEpochMilli(key.minuteStart()), key.series(), count, users.get(key).size(), true)));
+        // the restored timers fired and were dropped with their windows
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"dedup-v1, hashmap", "dedup-v1, rocksdb"})
+    void dedupRemembersWhatItSawForItsTtl(String snapshot, String backend) throws Exception {
+        var harness = dedupHarness(backend);
+        harness.setStateTtlProcessingTime(TTL.toMillis() - 1);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        for (String id : List.of("m3", "m10", "m9", "m10", "m11")) {
+            harness.processElement(analyticsTrack(id, "Clicked", "user-1", START), START);
+        }
+        assertThat(harness.extractOutputValues()).extracting(AnalyticsEvent::dedupKey).containsExactly("m10", "m11");
+
+        // the restored entries kept the time they were first seen: a day later they are forgotten
+        harness.setStateTtlProcessingTime(TTL.toMillis());
+        harness.processElement(analyticsTrack("m3", "Clicked", "user-1", START), START);
+        assertThat(harness.extractOutputValues()).extracting(AnalyticsEvent::dedupKey)
+                .containsExactly("m10", "m11", "m3");
+        harness.close();
+    }
+
+    /** Writes this version's snapshots; run by hand when a step's state changes shape (see the class comment). */
+    @Test
+    @EnabledIfSystemProperty(named = "eddy.state.write", matches = ".+")
+    void writeThisVersionsSnapshots() throws Exception {
+        Path dir = Files.createDirectories(Path.of(System.getProperty("eddy.state.write")));
+
+        var metrics = metricsHarness("rocksdb");
+        metrics.setProcessingTime(0);
+        metrics.open();
+        List<AnalyticsEvent> before = metricsBefore();
+        for (int i = 0; i < before.size(); i++) {
+            metrics.processElement(before.get(i), before.get(i).timestampMillis());
+            if (i == 19) metrics.processWatermark(WATERMARK_BEFORE);
+            if (i == 39) metrics.setProcessingTime(1_000);
+        }
+        metrics.prepareSnapshotPreBarrier(1);
+        write(metrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(METRICS_LAYOUT));
+        metrics.close();
+
+        var dedup = dedupHarness("rocksdb");
+        dedup.setStateTtlProcessingTime(0);
+        dedup.open();
+        for (AnalyticsEvent event : dedupBefore()) dedup.processElement(event, event.timestampMillis());
+        write(dedup.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(DEDUP_LAYOUT));
+        dedup.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> metricsHarness(
+            String backend) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new MinuteMetricsOperator(LATENESS, UPDATE_INTERVAL), WindowKey::of, TypeInformation.of(WindowKey.class));
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> dedupHarness(
+            String backend) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new Deduplicator(TTL)), AnalyticsEvent::dedupKey, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
+    }
+
+    private static StateBackend stateBackend(String name) {
+        return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+    }
+
+    private static String resource(String snapshot) throws Exception {
+        return Path.of(StateCompatibilityTest.class.getResource("/state/" + snapshot + ".savepoint").toURI()).toString();
+    }
+
+    private static void write(OperatorSubtaskState state, Path file) throws Exception {
+        OperatorSnapshotUtil.writeStateHandle(state, file + ".savepoint");
+    }
+
+    private void drain(KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> harness) {
+        emitted.addAll(harness.extractOutputValues());
+        harness.getOutput().clear();
+    }
+}
