@@ -169,6 +169,64 @@ class IngestIT {
     }
 
     @Test
+    void aBodyThatIsNotGzipOrInAnotherEncodingIsNamedNotA500() throws Exception {
+        HttpResponse<String> notGzip = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/track"))
+                .header("Authorization", basic(KEY)).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u\",\"event\":\"E\"}")).build());
+        HttpResponse<String> brotli = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/track"))
+                .header("Authorization", basic(KEY)).header("Content-Type", "application/json")
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertThat(json(notGzip.body()).path("errors").get(0).path("field").asText()).isEqualTo("Content-Encoding");
+        assertThat(json(notGzip.body()).path("errors").get(0).path("message").asText())
+                .isEqualTo("body is not valid gzip: Not in GZIP format");
+        assertThat(brotli.statusCode()).isEqualTo(415);
+        assertThat(json(brotli.body()).path("errors").get(0).path("message").asText())
+                .isEqualTo("unsupported Content-Encoding 'br': send gzip or no encoding");
+    }
+
+    @Test
+    void aLargeBinaryBodyIsKeptWholeAsBase64() throws Exception {
+        // 400 KB of control bytes: six times longer as JSON text than Kafka's 1 MB record limit allows
+        byte[] body = new byte[400 * 1024];
+        for (int i = 0; i < body.length; i++) body[i] = (byte) (i % 32);
+        String base64 = java.util.Base64.getEncoder().encodeToString(body);
+
+        HttpResponse<String> response = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/track"))
+                .header("Authorization", basic(KEY)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).path("errors").get(0).path("message").asText()).startsWith("body is not valid JSON");
+        List<JsonNode> kept = TopicReader.readAll(broker.bootstrapServers(), Topics.INVALID, countInvalid()).stream()
+                .map(r -> json(new String(r.value(), StandardCharsets.UTF_8)))
+                .filter(j -> base64.equals(j.path("raw").path("bodyBase64").asText()))
+                .toList();
+        assertThat(kept).hasSize(1);
+    }
+
+    @Test
+    void aBinaryCloudEventWithoutSpecversionIsToldSo() throws Exception {
+        HttpResponse<String> response = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/events"))
+                .header("Authorization", basic(KEY)).header("Content-Type", "application/json")
+                .header("ce-id", "b6-ce1").header("ce-source", "/shop").header("ce-type", "order.placed")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"total\":7}")).build());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).path("errors").get(0).path("field").asText()).isEqualTo("specversion");
+        assertThat(json(response.body()).path("errors").get(0).path("message").asText()).isEqualTo("specversion is required");
+        List<JsonNode> kept = TopicReader.readAll(broker.bootstrapServers(), Topics.INVALID, countInvalid()).stream()
+                .map(r -> json(new String(r.value(), StandardCharsets.UTF_8)))
+                .filter(j -> j.path("raw").path("headers").path("ce-id").asText().equals("b6-ce1"))
+                .toList();
+        assertThat(kept).hasSize(1);
+        assertThat(kept.get(0).path("raw").path("body")).isEqualTo(json("{\"total\":7}"));
+    }
+
+    @Test
     void cloudEventInStructuredModeIsATrackEventOfItsSubject() throws Exception {
         HttpResponse<String> response = eddy.post("/v1/events", "application/cloudevents+json", basic(KEY), """
                 {"specversion":"1.0","id":"b4-ce1","source":"/shop","type":"order.placed","subject":"dave",

@@ -41,12 +41,14 @@ import java.util.regex.Pattern;
  * dataschema and every extension attribute are kept in {@code context.cloudevents}.
  *
  * <p>Each event is checked against the spec with one error per problem: required id, source,
- * specversion ("1.0") and type; time, dataschema and source well-formed; extension names and
+ * specversion ("1.0") and type (at most {@link IngestLimits#MAX_EVENT_NAME_CHARS} characters,
+ * as a Segment event name); time, dataschema and source well-formed; extension names and
  * values; data consistent with its content type; {@link IngestLimits#MAX_EVENT_BYTES}. The SDK
  * ({@code cloudevents-json-jackson}) then reads the attributes into a {@link CloudEvent}.
  *
  * <p>A body that is not JSON (or not an object / array where one is needed) yields a single
- * {@link MappedEvent} with index {@link FieldError#REQUEST}; its raw is the body as text.
+ * {@link MappedEvent} with index {@link FieldError#REQUEST}; its raw is the body as text (or
+ * base64, see {@link IngestJson#text}).
  *
  * <p>Thread-safe; one instance serves all requests.
  */
@@ -167,7 +169,7 @@ public final class CloudEventsMapping {
         if (data != null && isJson(contentType)) {
             raw.set("body", data);
         } else if (isText(contentType)) {
-            raw.put("body", new String(body, StandardCharsets.UTF_8));
+            IngestJson.putBody(raw, body);
         } else if (body.length > 0) {
             raw.put("bodyBase64", Base64.getEncoder().encodeToString(body));
         }
@@ -238,7 +240,12 @@ public final class CloudEventsMapping {
         if (specVersion != null && !specVersion.equals("1.0")) {
             fields.error("specversion", "specversion must be \"1.0\", got " + MessageFields.quote(attributes.get("specversion")));
         }
-        fields.requiredString("type");
+        String type = fields.requiredString("type");
+        // the type is the event's name in the per-minute series, bounded as Segment's event is
+        if (type != null && type.codePointCount(0, type.length()) > IngestLimits.MAX_EVENT_NAME_CHARS) {
+            fields.error("type", "type must be at most " + IngestLimits.MAX_EVENT_NAME_CHARS
+                    + " characters, got " + type.codePointCount(0, type.length()));
+        }
         fields.string("subject");
         fields.instant("time");
         String dataSchema = fields.string("dataschema");

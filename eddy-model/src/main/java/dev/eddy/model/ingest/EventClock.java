@@ -15,7 +15,13 @@ import java.util.Objects;
  * the gap between its event time and its send time is trusted but its absolute clock is not,
  * so {@code timestamp = receivedAt - (sentAt - clientTimestamp)}. A result further than
  * {@code maxFutureSkew} ahead of {@code receivedAt} is clamped to {@code receivedAt}: one device
- * with a broken clock must not push event time (and the watermark) forward for everyone.
+ * with a broken clock must not push event time (and the watermark) forward for everyone. So is
+ * one before 1970, which only a broken clock or a sentAt that contradicts the timestamp gives, and
+ * which the views' databases may not hold (PostgreSQL's timestamps end at 4713 BC).
+ *
+ * <p>Date-times are RFC 3339's, as Segment and CloudEvents send them: four-digit years. Java's
+ * ISO parser also takes signed years of up to nine digits, whose skew correction would leave the
+ * range of {@link Instant}.
  */
 final class EventClock {
 
@@ -43,7 +49,7 @@ final class EventClock {
         Instant corrected = sentAt == null
                 ? clientTimestamp
                 : receivedAt.minus(Duration.between(clientTimestamp, sentAt));
-        if (corrected.isAfter(receivedAt.plus(maxFutureSkew))) {
+        if (corrected.isAfter(receivedAt.plus(maxFutureSkew)) || corrected.isBefore(Instant.EPOCH)) {
             ObjectNode eddy = context.get(CONTEXT_KEY) instanceof ObjectNode existing
                     ? existing
                     : context.putObject(CONTEXT_KEY);
@@ -61,6 +67,8 @@ final class EventClock {
      * @return the instant, or null when the text is not such a date-time
      */
     static Instant parseInstant(String text) {
+        // a year beyond four digits comes with a sign: +10000, -0001
+        if (text.isEmpty() || !Character.isDigit(text.charAt(0))) return null;
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.model.EventJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** Reading request bodies as JSON the way every ingest mapping expects them. */
 public final class IngestJson {
@@ -15,6 +20,9 @@ public final class IngestJson {
     /** Fails on content after the JSON value, which a lenient parse would silently drop. */
     private static final ObjectReader STRICT =
             EventJson.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Longest body kept as text in an invalid record's raw, in bytes once written as JSON. */
+    static final int MAX_RAW_TEXT_BYTES = 768 * 1024;
 
     private IngestJson() {}
 
@@ -34,13 +42,56 @@ public final class IngestJson {
         }
     }
 
-    /** The request-level rejection of a body that {@link #read} could not parse; raw is the body as text. */
+    /** The request-level rejection of a body that {@link #read} could not parse; raw is the body as {@link #text}. */
     public static MappedEvent notJson(byte[] body, JsonProcessingException e) {
         return MappedEvent.rejectedRequest(FieldError.WHOLE_MESSAGE,
                 "body is not valid JSON: " + e.getOriginalMessage(), text(body));
     }
 
+    /**
+     * A body kept as raw: its text, or {@code {"bodyBase64":…}} when it is not UTF-8 or its text
+     * would not fit (see {@link #putBody}).
+     */
     static JsonNode text(byte[] body) {
-        return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
+        ObjectNode holder = JsonNodeFactory.instance.objectNode();
+        putBody(holder, body);
+        JsonNode text = holder.get("body");
+        return text != null ? text : holder;
+    }
+
+    /**
+     * Sets {@code body} to the body's text, or {@code bodyBase64} to the body when it is not
+     * UTF-8 (decoding would replace bytes) or its text, written as JSON, is over {@link
+     * #MAX_RAW_TEXT_BYTES}: an invalid record must fit in one Kafka record (1 MB by default), and
+     * JSON escapes control bytes six times longer, so 500 KB of them would not fit as text; base64
+     * adds a third.
+     */
+    static void putBody(ObjectNode raw, byte[] body) {
+        String text = utf8(body);
+        if (text != null && jsonLength(text) <= MAX_RAW_TEXT_BYTES) {
+            raw.put("body", text);
+        } else {
+            raw.put("bodyBase64", Base64.getEncoder().encodeToString(body));
+        }
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static int jsonLength(String text) {
+        try {
+            return EventJson.MAPPER.writeValueAsBytes(text).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always writes as JSON", e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +250,28 @@ class CloudEventsMappingTest {
                 .isEqualTo(json("{\"data\":\"AAE=\"}"));
         headers.remove("content-type");
         assertThat(mapping.binary(headers, new byte[0], RECEIVED).get(0).event().properties()).isEmpty();
+    }
+
+    @Test
+    void typeIsBoundedAsASegmentEventName() {
+        String event = "{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"s\",\"type\":\"%s\"}";
+
+        assertThat(structured(event.formatted("t".repeat(200))).event()).isEqualTo("t".repeat(200));
+        assertThat(structuredErrors(event.formatted("t".repeat(201))))
+                .containsExactly(new FieldError(0, "type", "type must be at most 200 characters, got 201"));
+    }
+
+    @Test
+    void binary_textBodyThatWouldNotFitAsTextIsKeptAsBase64() {
+        Map<String, String> headers = Map.of("ce-specversion", "1.0", "ce-id", "e", "ce-source", "s", "ce-type", "t",
+                "content-type", "text/plain");
+        byte[] nuls = new byte[200_000];
+
+        MappedEvent tooLarge = mapping.binary(headers, nuls, RECEIVED).get(0);
+
+        assertThat(tooLarge.isValid()).isFalse();
+        assertThat(tooLarge.raw().path("body").isMissingNode()).isTrue();
+        assertThat(tooLarge.raw().path("bodyBase64").textValue()).isEqualTo(Base64.getEncoder().encodeToString(nuls));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.eddy.model.InvalidRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,31 @@ class IngestJsonTest {
         assertThat(rejected.errors().get(0).field()).isEmpty();
         assertThat(rejected.errors().get(0).message()).isEqualTo("body is not valid JSON: " + failure.getOriginalMessage());
         assertThat(rejected.raw().textValue()).isEqualTo("{\"userId\":");
+    }
+
+    @Test
+    void notJson_keepsTheBodyAsBase64WhenItIsNotUtf8OrItsTextWouldNotFitInAKafkaRecord() {
+        // valid UTF-8, but JSON writes each NUL as \u0000: 3 MB as text, over Kafka's 1 MB
+        byte[] nuls = new byte[500 * 1024];
+        MappedEvent rejected = IngestJson.notJson(nuls, parseFailure(nuls));
+        assertThat(rejected.raw().path("bodyBase64").textValue()).isEqualTo(Base64.getEncoder().encodeToString(nuls));
+        assertThat(InvalidRecord.of(rejected, RECEIVED).encode().length).isLessThan(1_000_000);
+
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xE9};
+        assertThat(IngestJson.notJson(latin1, parseFailure(latin1)).raw().path("bodyBase64").textValue())
+                .isEqualTo("Y2Fm6Q==");
+
+        byte[] text = "café \u0001 not json".getBytes(StandardCharsets.UTF_8);
+        assertThat(IngestJson.notJson(text, parseFailure(text)).raw().textValue()).isEqualTo("café \u0001 not json");
+    }
+
+    private static JsonProcessingException parseFailure(byte[] body) {
+        try {
+            IngestJson.read(body);
+        } catch (JsonProcessingException e) {
+            return e;
+        }
+        throw new AssertionError("parsed: " + new String(body, StandardCharsets.UTF_8));
     }
 
     @Test

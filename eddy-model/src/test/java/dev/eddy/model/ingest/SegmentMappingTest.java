@@ -335,6 +335,28 @@ class SegmentMappingTest {
     }
 
     @Test
+    void timeBefore1970_isClampedToo() {
+        Event ancient = single(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"A\",\"timestamp\":\"1969-12-31T23:59:59Z\"}");
+        // a sentAt that contradicts the timestamp by 9,998 years: the correction lands in year 2
+        Event corrected = single(EventType.TRACK, """
+                {"userId":"u","event":"A","timestamp":"0001-01-01T00:00:00Z","sentAt":"9999-12-31T23:59:59Z"}
+                """);
+
+        assertThat(ancient.timestamp()).isEqualTo(RECEIVED);
+        assertThat(ancient.context().path("eddy").path("clientTimestamp").textValue()).isEqualTo("1969-12-31T23:59:59Z");
+        assertThat(corrected.timestamp()).isEqualTo(RECEIVED);
+        assertThat(corrected.context().path("eddy").path("clamped").booleanValue()).isTrue();
+    }
+
+    @Test
+    void yearsBeyondFourDigitsAreNoDateTime() {
+        // Java's ISO parser takes them; their skew correction would leave Instant's range
+        assertThat(singleErrors(EventType.TRACK, """
+                {"userId":"u","event":"A","timestamp":"+999999999-12-31T23:59:59Z","sentAt":"-999999999-01-01T00:00:00Z"}
+                """)).extracting(FieldError::field).containsExactly("timestamp", "sentAt");
+    }
+
+    @Test
     void skewCorrectedTimeInTheFuture_isClampedToo() {
         // sent 20 min before the event happened, by the device's own clock
         Event event = single(EventType.TRACK, """

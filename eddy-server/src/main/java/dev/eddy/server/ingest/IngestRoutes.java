@@ -128,7 +128,8 @@ public final class IngestRoutes {
             return;
         }
         String type = mediaType(ctx);
-        boolean binary = ctx.header("ce-specversion") != null;
+        // any ce-* header means binary mode: a missing ce-specversion is then named by validation
+        boolean binary = ctx.headerMap().keySet().stream().anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith("ce-"));
         if (!binary && !type.equals("application/cloudevents+json")
                 && !type.equals("application/cloudevents-batch+json")) {
             reply(ctx, route, 415, IngestReply.requestError("Content-Type", "expected application/cloudevents+json"
@@ -144,12 +145,12 @@ public final class IngestRoutes {
         publishAndReply(ctx, route, key, mapped, receivedAt);
     }
 
-    /** @return the body, or null once a 413 was answered */
+    /** @return the body, or null once a 413, a 415 or a 400 for its encoding was answered */
     private byte[] readBody(Context ctx, String route) throws IOException {
         try {
             return RequestBody.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"), MAX_REQUEST_BYTES);
-        } catch (RequestBody.TooLarge e) {
-            reply(ctx, route, 413, IngestReply.requestError("", e.getMessage() + ": send smaller batches"));
+        } catch (RequestBody.Refused e) {
+            reply(ctx, route, e.status, IngestReply.requestError(e.field, e.getMessage()));
             return null;
         }
     }

@@ -1,8 +1,11 @@
 package dev.eddy.server.ingest;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads a request body up to a limit, decompressing {@code Content-Encoding: gzip}. The limit
@@ -12,18 +15,38 @@ import java.util.zip.GZIPInputStream;
 final class RequestBody {
     private RequestBody() {}
 
-    /** A body over the limit. */
-    static final class TooLarge extends Exception {
-        TooLarge(long limit) {
-            super("request body exceeds " + limit / 1000 + " KB");
+    /** A body that cannot be read: the status to answer, and why, for the field that caused it. */
+    static final class Refused extends Exception {
+        final int status;
+        final String field;
+
+        private Refused(int status, String field, String message) {
+            super(message);
+            this.status = status;
+            this.field = field;
         }
     }
 
-    static byte[] read(InputStream raw, String contentEncoding, int limit) throws IOException, TooLarge {
-        InputStream in = contentEncoding != null && contentEncoding.trim().equalsIgnoreCase("gzip")
-                ? new GZIPInputStream(raw) : raw;
-        byte[] bytes = in.readNBytes(limit + 1);
-        if (bytes.length > limit) throw new TooLarge(limit);
+    static byte[] read(InputStream raw, String contentEncoding, int limit) throws IOException, Refused {
+        String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        byte[] bytes = switch (encoding) {
+            case "", "identity" -> raw.readNBytes(limit + 1);
+            case "gzip", "x-gzip" -> gunzip(raw, limit + 1);
+            default -> throw new Refused(415, "Content-Encoding",
+                    "unsupported Content-Encoding '" + contentEncoding.trim() + "': send gzip or no encoding");
+        };
+        if (bytes.length > limit) {
+            throw new Refused(413, "", "request body exceeds " + limit / 1024 + " KB: send smaller batches");
+        }
         return bytes;
+    }
+
+    private static byte[] gunzip(InputStream raw, int max) throws IOException, Refused {
+        try {
+            return new GZIPInputStream(raw).readNBytes(max);
+        } catch (ZipException | EOFException notGzip) {
+            // a cut-off or non-gzip body: the client's mistake, not the server's
+            throw new Refused(400, "Content-Encoding", "body is not valid gzip: " + notGzip.getMessage());
+        }
     }
 }
