@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ public final class EddyCommand {
 
     static CommandLine commandLine() {
         return new CommandLine(new EddyCommand())
+                .registerConverter(Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new UserErrors());
     }
 

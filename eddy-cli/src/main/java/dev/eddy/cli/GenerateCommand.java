@@ -35,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
         Long count;
 
         @Option(names = "--duration", description = "How long to send, e.g. 30s, 5m")
-        String duration;
+        Duration duration;
     }
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed and start give the same traffic (default ${DEFAULT-VALUE})")
@@ -45,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
     Path truth;
 
     @Option(names = "--retry-timeout", defaultValue = "10m", description = "Give up retrying a batch after this long (default ${DEFAULT-VALUE})")
-    String retryTimeout;
+    Duration retryTimeout;
 
     @Option(names = "--duplicates", defaultValue = "0", description = "Fraction of acknowledged batches to send again, to exercise deduplication (default ${DEFAULT-VALUE})")
     double duplicates;
@@ -54,11 +54,11 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrafficRun.Builder builder = TrafficRun.builder(url, writeKey)
                 .rate(rate).seed(seed)
-                .retryTimeout(Durations.parse(retryTimeout))
+                .retryTimeout(retryTimeout)
                 .duplicateFraction(duplicates)
                 .recordTruth(truth != null);
         if (amount != null && amount.count != null) builder.count(amount.count);
-        if (amount != null && amount.duration != null) builder.duration(Durations.parse(amount.duration));
+        if (amount != null && amount.duration != null) builder.duration(amount.duration);
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("events").setInitialMax(-1).continuousUpdate().build()) {
             TrafficRun run = builder.progress((acknowledged, total) -> {
                 bar.maxHint(total);

@@ -2,11 +2,15 @@ package dev.eddy.cli;
 
 import dev.eddy.bus.tail.TopicTail;
 import dev.eddy.runtime.InstanceFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code eddy tail TOPIC}: watch a topic without Kafka's own tools. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -24,8 +28,16 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./eddy-data", description = "Data dir of the running Eddy (default ./eddy-data)")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (bootstrap == null && !Files.exists(InstanceFile.path(dataDir))) {
+            throw new ParameterException(spec.commandLine(), "no running Eddy in " + dataDir + " (no "
+                    + InstanceFile.path(dataDir).getFileName() + "): start one with ./eddy run, or give its --data-dir,"
+                    + " or --bootstrap for another Kafka");
+        }
         String servers = bootstrap != null ? bootstrap : InstanceFile.read(dataDir).kafkaBootstrap();
         try (TopicTail tail = TopicTail.open(servers, topic, fromBeginning, System.out)) {
             Runtime.getRuntime().addShutdownHook(new Thread(tail::stop, "eddy-tail-stop"));

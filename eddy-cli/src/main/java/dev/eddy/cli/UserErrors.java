@@ -5,7 +5,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
-/** Errors a user can fix (bad config, a port in use) print one clear line, not a stack trace. */
+/**
+ * Errors a user can fix print one clear line, not a stack trace: a {@link ConfigException} (a bad
+ * config value, a port in use). Bad options and arguments are picocli's parameter errors, which
+ * print their line and the usage.
+ */
 final class UserErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {

@@ -54,6 +54,7 @@ public final class EddyRuntime implements AutoCloseable {
     }
 
     public static EddyRuntime start(EddyConfig config) throws Exception {
+        ListenPorts.requireFree(config);
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         EddyRuntime runtime = new EddyRuntime(dataDir);

@@ -1,0 +1,60 @@
+package dev.eddy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What a new user sees for the mistakes they make first: one line that says what to change, exit code 2. */
+class UserErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private int eddy(String... args) {
+        CommandLine eddy = EddyCommand.commandLine();
+        eddy.setErr(new PrintWriter(err, true));
+        return eddy.execute(args);
+    }
+
+    @Test
+    void aPortInUseIsNamedBeforeAnythingStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("0.0.0.0", 0));
+            int port = taken.getLocalPort();
+
+            int exit = eddy("run", "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString());
+
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).startsWith("eddy: server.port (--port) " + port + " is in use (")
+                    .endsWith("): stop what listens there (another Eddy?) or choose another port" + System.lineSeparator())
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void tailWithoutARunningEddySaysHowToPointItAtOne() {
+        int exit = eddy("tail", "eddy.events", "--data-dir", dir.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("no running Eddy in " + dir + " (no eddy.json): start one with ./eddy run,"
+                + " or give its --data-dir, or --bootstrap for another Kafka").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aDurationThatIsNotOneNamesTheOption() {
+        int exit = eddy("generate", "--url", "http://127.0.0.1:9", "--write-key", "k", "--duration", "5min");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Invalid value for option '--duration': '5min' is not a duration"
+                + " (use e.g. 200ms, 5s, 10m, 1h, 7d or PT5S)").doesNotContain("\tat ");
+    }
+}
