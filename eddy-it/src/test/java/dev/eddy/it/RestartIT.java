@@ -7,6 +7,7 @@ import dev.eddy.runtime.process.EddyProcess;
 import dev.eddy.workload.TrafficRun;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,9 +105,35 @@ class RestartIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.metric("eddy_pipeline_consumer_lag"))
                 .as("events on the bus not yet covered by a checkpoint").hasValue(0));
         assertThat(eddy.stop(STOP_TIMEOUT)).as("exit status after SIGTERM").isEqualTo(EXIT_ON_SIGTERM);
+        List<String> before = checkpoints();
+        // as an older checkpoint, or one a kill cut short, would lie there
+        Files.createDirectories(jobCheckpoints().resolve("chk-0"));
         startAgain();
 
         ExactViews.awaitEqual(new EddyApi(eddy.instance()), result.truth(), EndToEndCheck.CONVERGENCE);
+        // no disk kept for ever per restart: the job owns the checkpoint it restored, so a newer
+        // one subsumes it, and the other folders went when the job started
+        assertThat(before).as("checkpoints before the restart").isNotEmpty();
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(checkpoints())
+                .isNotEmpty()
+                .doesNotContainAnyElementsOf(before));
+        assertThat(jobCheckpoints().resolve("chk-0")).doesNotExist();
+    }
+
+    private static Path jobCheckpoints() throws Exception {
+        try (var jobs = Files.list(dataDir.resolve("flink").resolve("checkpoints"))) {
+            return jobs.findFirst().orElseThrow();
+        }
+    }
+
+    /** The job's complete checkpoints ({@code chk-N} with metadata). */
+    private static List<String> checkpoints() throws Exception {
+        try (var all = Files.list(jobCheckpoints())) {
+            return all.filter(d -> d.getFileName().toString().matches("chk-\\d+"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .map(d -> d.getFileName().toString())
+                    .toList();
+        }
     }
 
     /** Starts Eddy on the test's data dir (keys and state kept), on the same HTTP port. */

@@ -7,6 +7,7 @@ import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -22,19 +23,23 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.environment.RemoteStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The analytics job submitted to a Flink cluster (the embedded MiniCluster, over REST): RocksDB
- * state, exactly-once checkpoints retained on cancel, and on every start a restore from the newest
- * completed checkpoint, so counts go on exactly where they stopped after SIGTERM or a crash.
+ * state, exactly-once checkpoints (the newest one retained on cancel), and on every start a
+ * restore from the newest completed checkpoint, so counts go on exactly where they stopped after
+ * SIGTERM or a crash.
  * Without a checkpoint the source starts from the committed offsets, else the earliest.
  */
 public final class AnalyticsDeployment implements AutoCloseable {
@@ -42,7 +47,6 @@ public final class AnalyticsDeployment implements AutoCloseable {
     /** Fixed, so the checkpoints of every run of this instance are under one directory. */
     static final JobID JOB_ID = JobID.fromHexString("edd1a7a1e5000000000000000000a001");
     static final String JOB_NAME = "eddy-analytics";
-    private static final int RETAINED_CHECKPOINTS = 3;
 
     private final JobClient client;
 
@@ -59,15 +63,23 @@ public final class AnalyticsDeployment implements AutoCloseable {
         Path checkpoints = flinkDir.resolve("checkpoints");
         Configuration conf = stateAndCheckpoints(checkpoints, config);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
         conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, JOB_ID.toHexString());
         // a failing job restarts with backoff instead of failing for good (e.g. while Kafka is away)
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        Optional<Path> restore = latestCheckpoint(checkpoints.resolve(JOB_ID.toHexString()));
-        restore.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
+        Path jobCheckpoints = checkpoints.resolve(JOB_ID.toHexString());
+        Optional<Path> restore = latestCheckpoint(jobCheckpoints);
+        restore.ifPresent(p -> removeAllBut(jobCheckpoints, p));
         LOG.info("Submitting {} ({})", JOB_NAME, restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
+        // the job owns what it restores: a newer checkpoint subsumes it and deletes it with the
+        // shared files only it used (Flink's default, NO_CLAIM, kept them for ever and made the
+        // next checkpoint a full copy: a whole state's worth of disk per restart). Given to the
+        // environment itself: a remote environment overwrites the claim mode of its configuration
+        SavepointRestoreSettings restoreSettings = restore
+                .map(p -> SavepointRestoreSettings.forPath(p.toUri().toString(), false, RecoveryClaimMode.CLAIM))
+                .orElse(SavepointRestoreSettings.none());
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1", restPort, conf);
+        StreamExecutionEnvironment env =
+                new RemoteStreamEnvironment("127.0.0.1", restPort, conf, new String[0], new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap), MetricsSink.upserting(views),
                 AnalyticsKafka.lateEventsSink(bootstrap), settings(config));
         return new AnalyticsDeployment(env.executeAsync(JOB_NAME));
@@ -111,12 +123,32 @@ public final class AnalyticsDeployment implements AutoCloseable {
     static Optional<Path> latestCheckpoint(Path jobCheckpoints) {
         if (!Files.isDirectory(jobCheckpoints)) return Optional.empty();
         try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
-            return dirs.filter(d -> d.getFileName().toString().matches("chk-\\d+"))
+            return dirs.filter(AnalyticsDeployment::isCheckpoint)
                     .filter(d -> Files.exists(d.resolve("_metadata")))
                     .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + jobCheckpoints, e);
         }
+    }
+
+    /**
+     * Deletes the {@code chk-N} folders other than {@code kept}: the older checkpoints a previous
+     * run retained, and any a kill cut short. The restored job does not know them, so nothing else
+     * would; their files in {@code shared/} that {@code kept} does not use stay behind.
+     */
+    static void removeAllBut(Path jobCheckpoints, Path kept) {
+        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
+            for (Path dir : (Iterable<Path>) dirs.filter(AnalyticsDeployment::isCheckpoint)::iterator) {
+                if (!dir.equals(kept)) FileUtils.deleteDirectory(dir.toFile());
+            }
+        } catch (IOException e) {
+            // only disk space is at stake: the restore does not need them gone
+            LOG.warn("could not remove old checkpoints under {}", jobCheckpoints, e);
+        }
+    }
+
+    private static boolean isCheckpoint(Path dir) {
+        return dir.getFileName().toString().matches("chk-\\d+");
     }
 
     public String jobId() {
