@@ -5,6 +5,7 @@ import static dev.eddy.server.RunningServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.config.EddyConfig;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,5 +45,25 @@ class KafkaUnavailableIT {
         assertThat(json(response.body()).path("accepted").asInt()).isZero();
         assertThat(json(response.body()).path("errors").get(0).path("message").asText())
                 .startsWith("Kafka cannot take writes now, retry later");
+    }
+
+    /**
+     * The producer has no metadata for the topic, so each write blocks for the produce timeout
+     * (2 s here) before it fails: a batch of 100 must not hold its client, and a Jetty thread,
+     * for 100 of them. Bounded far above one timeout, far below many: a hang check, not a timing.
+     */
+    @Test
+    void aWholeBatchGetsItsAnswerAfterOneWriteFailedNotOneTimeoutPerEvent() throws Exception {
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 100; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E").append(i).append("\"}");
+        }
+        HttpResponse<String> response = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/batch"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic(RunningServer.WRITE_KEY)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.append("]}").toString())).build());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response.body()).path("accepted").asInt()).isZero();
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The ingest endpoints: Segment's HTTP Tracking API (and the browser library's short routes) and
@@ -171,13 +172,21 @@ public final class IngestRoutes {
         AtomicInteger acknowledged = new AtomicInteger();
         List<CompletableFuture<?>> acks = new ArrayList<>(mapped.size());
         List<FieldError> errors = new ArrayList<>();
+        Throwable unavailable = null;
         for (MappedEvent m : mapped) {
-            if (m.isValid()) {
-                acks.add(publisher.publish(m.event()).thenRun(acknowledged::incrementAndGet));
+            if (!m.isValid()) errors.addAll(m.errors());
+            CompletableFuture<RecordMetadata> sent;
+            if (unavailable != null) {
+                // a write of this request already failed as it was handed over, after blocking up to
+                // the produce timeout (no metadata for the topic while Kafka is away): each further
+                // one would block as long again, and the request gets its 503 anyway
+                sent = CompletableFuture.failedFuture(unavailable);
             } else {
-                errors.addAll(m.errors());
-                acks.add(publisher.publishInvalid(null, InvalidRecord.of(m, receivedAt).encode()));
+                sent = m.isValid() ? publisher.publish(m.event())
+                        : publisher.publishInvalid(null, InvalidRecord.of(m, receivedAt).encode());
+                unavailable = failedUnavailable(sent);
             }
+            acks.add(m.isValid() ? sent.thenRun(acknowledged::incrementAndGet) : sent);
         }
         ctx.future(() -> CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handleAsync((ok, failure) -> {
             metrics.produceLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -197,6 +206,13 @@ public final class IngestRoutes {
                     errors.isEmpty() ? IngestReply.ok() : IngestReply.failed(valid, errors));
             return null;
         }, replies));
+    }
+
+    /** What a write that failed already failed of when it means Kafka cannot take writes now, else null. */
+    private static Throwable failedUnavailable(CompletableFuture<RecordMetadata> sent) {
+        if (!sent.isCompletedExceptionally()) return null;
+        Throwable failure = sent.handle((ok, error) -> error).join();
+        return EventPublisher.isUnavailable(failure) ? failure : null;
     }
 
     private void reply(Context ctx, String route, int status, IngestReply body) {
