@@ -1,6 +1,7 @@
 package dev.eddy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.eddy.runtime.process.EddyProcess;
@@ -118,6 +119,29 @@ class RestartIT {
                 .isNotEmpty()
                 .doesNotContainAnyElementsOf(before));
         assertThat(jobCheckpoints().resolve("chk-0")).doesNotExist();
+    }
+
+    /**
+     * A data dir moved elsewhere: its checkpoint names its files by their old absolute paths, so
+     * Eddy stops at once with what to do, instead of retrying the restore for ever; moved back, it
+     * starts and restores.
+     */
+    @Test
+    @Order(3)
+    void aMovedDataDirIsToldToMoveBack() throws Exception {
+        assertThat(eddy.stop(STOP_TIMEOUT)).as("exit status after SIGTERM").isEqualTo(EXIT_ON_SIGTERM);
+        Path moved = dataDir.resolveSibling(dataDir.getFileName() + "-moved");
+        Files.move(dataDir, moved);
+        try {
+            assertThatThrownBy(() -> Eddies.start(moved, Map.of(), List.of("--port", Integer.toString(httpPort))))
+                    .hasMessageContaining("eddy exited with 2 before it was ready")
+                    .hasMessageContaining("Was the data dir moved from " + dataDir
+                            + "? Checkpoints name their files by absolute path: move it back.");
+        } finally {
+            Files.move(moved, dataDir);
+        }
+        startAgain();
+        assertThat(checkpoints()).isNotEmpty();
     }
 
     private static Path jobCheckpoints() throws Exception {

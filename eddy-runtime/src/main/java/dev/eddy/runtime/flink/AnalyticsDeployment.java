@@ -1,5 +1,6 @@
 package dev.eddy.runtime.flink;
 
+import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.metrics.MetricsSink;
@@ -11,6 +12,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -68,7 +70,10 @@ public final class AnalyticsDeployment implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         Path jobCheckpoints = checkpoints.resolve(JOB_ID.toHexString());
         Optional<Path> restore = latestCheckpoint(jobCheckpoints);
-        restore.ifPresent(p -> removeAllBut(jobCheckpoints, p));
+        if (restore.isPresent()) {
+            requireRestorable(restore.get(), flinkDir);
+            removeAllBut(jobCheckpoints, restore.get());
+        }
         LOG.info("Submitting {} ({})", JOB_NAME, restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
         // the job owns what it restores: a newer checkpoint subsumes it and deletes it with the
         // shared files only it used (Flink's default, NO_CLAIM, kept them for ever and made the
@@ -129,6 +134,22 @@ public final class AnalyticsDeployment implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + jobCheckpoints, e);
         }
+    }
+
+    /**
+     * Fails with what to do when the checkpoint names files that are not there: the job would
+     * try to restore it again and again, and never run.
+     */
+    private static void requireRestorable(Path chkDir, Path flinkDir) throws IOException {
+        List<Path> missing = CheckpointFiles.missing(chkDir);
+        if (missing.isEmpty()) return;
+        String example = missing.get(0).toString();
+        int at = example.indexOf("/flink/checkpoints/");
+        String moved = at < 0 ? "" : " Was the data dir moved from " + example.substring(0, at) + "? Checkpoints name"
+                + " their files by absolute path: move it back.";
+        throw new ConfigException("cannot restore the analytics job from " + chkDir + ": " + missing.size()
+                + " of the files it names are missing, e.g. " + example + "." + moved + " (Deleting " + flinkDir
+                + " starts the job without its state: the open minutes and the dedup window start over.)");
     }
 
     /**
