@@ -2,6 +2,7 @@ package dev.eddy.stream.kafka;
 
 import dev.eddy.model.EventJson;
 import dev.eddy.stream.event.AnalyticsEvent;
+import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a record of {@code eddy.events} (canonical {@link EventJson}) into an {@link AnalyticsEvent}
  * (see {@link AnalyticsEventReader}).
- * A record that is not a canonical event is skipped and counted: one bad record must not stop
- * the job, and failing would only replay it forever.
+ * A record that is not a canonical event, or whose event time cannot be counted, is skipped and
+ * counted: one bad record must not stop the job, and failing would only replay it forever.
  */
 public final class EventDeserializer implements KafkaRecordDeserializationSchema<AnalyticsEvent> {
 
@@ -23,6 +24,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     public static final String MALFORMED_METRIC = "eddyMalformedEvents";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
+    private static final long LATEST_COUNTABLE = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
     private transient Counter malformed;
 
@@ -42,11 +44,26 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
             LOG.warn("skipping malformed event at {}-{}@{}: {}",
                     record.topic(), record.partition(), record.offset(), e.getMessage());
         }
+        if (event != null && !countable(event.timestampMillis())) {
+            LOG.warn("skipping event at {}-{}@{}: its timestamp {} is outside the years 1970 to 9999",
+                    record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(event.timestampMillis()));
+            event = null;
+        }
         if (event == null) {
             malformed.inc();
             return;
         }
         out.collect(event);
+    }
+
+    /**
+     * Whether an event time can be counted: from 1970, as ingest clamps it, to 9999. A record
+     * written straight to the topic may carry any instant, and one the views' database cannot
+     * hold (PostgreSQL's timestamps end at 4713 BC) would fail the sink, and the job, on every
+     * replay.
+     */
+    static boolean countable(long timestampMillis) {
+        return timestampMillis >= 0 && timestampMillis <= LATEST_COUNTABLE;
     }
 
     @Override

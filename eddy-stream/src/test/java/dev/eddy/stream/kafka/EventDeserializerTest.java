@@ -7,6 +7,7 @@ import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +87,20 @@ class EventDeserializerTest {
         deserialize(EventJson.encode(track("m1", "Signed Up", "alice", 0)));
 
         assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("m1");
+        assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(3);
+    }
+
+    @Test
+    void skipsAndCountsEventsWhoseTimeNoViewCanHold() throws Exception {
+        long year10000 = Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
+        long bc5000 = Instant.parse("-5000-01-01T00:00:00Z").toEpochMilli();
+
+        deserialize(EventJson.encode(track("before-1970", "Signed Up", "alice", -1)));
+        deserialize(EventJson.encode(track("year-10000", "Signed Up", "alice", year10000)));
+        deserialize(EventJson.encode(track("5000-bc", "Signed Up", "alice", bc5000)));
+        deserialize(EventJson.encode(track("1970", "Signed Up", "alice", 0)));
+
+        assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("1970");
         assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(3);
     }
 }
