@@ -14,6 +14,12 @@ import javax.sql.DataSource;
  * The idempotent write of one {@link MinuteMetric} into {@code event_metrics}: insert the row,
  * or overwrite its figures when the (minute, event) row exists. Writing the same figures twice
  * leaves the same row, so an at-least-once writer replaying after a restore yields exact views.
+ *
+ * <p>A live figure never overwrites a final row. A minute is final for good once event time
+ * passed it (a late event re-emits it final), so a live figure after a final one only comes from
+ * a job restored from a checkpoint taken before the minute went final: while it replays, the row
+ * would show {@code final: false} again, with the smaller figures of the checkpoint, until the
+ * replay makes it final again with the same figures as before.
  * Standard MERGE, because H2 has no {@code ON CONFLICT} and PostgreSQL (15+) has MERGE.
  */
 public final class MetricsUpsert {
@@ -28,7 +34,7 @@ public final class MetricsUpsert {
                            CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN)))
                   AS s (minute_start, event, event_count, users, is_final)
             ON t.minute_start = s.minute_start AND t.event = s.event
-            WHEN MATCHED THEN UPDATE SET
+            WHEN MATCHED AND (s.is_final OR NOT t.is_final) THEN UPDATE SET
                 event_count = s.event_count, users = s.users, is_final = s.is_final,
                 updated_at = CURRENT_TIMESTAMP
             WHEN NOT MATCHED THEN INSERT

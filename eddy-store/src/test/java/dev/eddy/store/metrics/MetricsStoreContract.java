@@ -83,6 +83,20 @@ abstract class MetricsStoreContract {
     }
 
     @Test
+    void aLiveFigureNeverTurnsAFinalRowBackButALaterFinalOneUpdatesIt() {
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
+        // a restored job replaying from before the minute went final
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 5, 3, false)));
+        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+                .containsExactly(new MinuteMetric(minute(0), "page", 9, 4, true));
+
+        // a late event within the allowed lateness
+        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 10, 5, true)));
+        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+                .containsExactly(new MinuteMetric(minute(0), "page", 10, 5, true));
+    }
+
+    @Test
     void theLastFigureOfAKeyInOneBatchWins() {
         MetricsUpsert.upsertAll(store.dataSource(), List.of(
                 new MinuteMetric(minute(0), "page", 1, 1, false),
