@@ -4,7 +4,12 @@ import dev.eddy.model.config.Durations;
 import dev.eddy.workload.TrafficRun;
 import dev.eddy.workload.send.SendFailedException;
 import dev.eddy.workload.send.SendSummary;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -12,7 +17,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code eddy generate}: simulated users' traffic, posted as Segment batches, with its ground truth. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -50,8 +57,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--duplicates", defaultValue = "0", description = "Fraction of acknowledged batches to send again, to exercise deduplication (default ${DEFAULT-VALUE})")
     double duplicates;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        warnWhenUnreachable();
         TrafficRun.Builder builder = TrafficRun.builder(url, writeKey)
                 .rate(rate).seed(seed)
                 .retryTimeout(retryTimeout)
@@ -71,8 +82,25 @@ final class GenerateCommand implements Callable<Integer> {
             print(result.summary());
             return 0;
         } catch (SendFailedException e) {
-            System.err.println("eddy generate: " + e.getMessage());
+            spec.commandLine().getErr().println("eddy generate: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * Says so at once when nothing answers at the URL (a wrong port, Eddy not started): each batch
+     * is retried quietly for the retry timeout, which is right while Eddy restarts but leaves a
+     * mistyped URL looking like a hang. Only a warning: Eddy may be on its way up.
+     */
+    private void warnWhenUnreachable() throws InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(url.resolve("/readyz")).timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(probe, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // the HTTP client's ConnectException carries no message
+            String why = e instanceof ConnectException ? "connection refused" : e.toString();
+            spec.commandLine().getErr().println("eddy generate: nothing answers at " + url + " (" + why
+                    + "); retrying each batch for up to " + Durations.format(retryTimeout) + " (--retry-timeout)");
         }
     }
 

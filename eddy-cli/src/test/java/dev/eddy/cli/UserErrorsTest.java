@@ -50,6 +50,22 @@ class UserErrorsTest {
     }
 
     @Test
+    void generateSaysAtOnceWhenNothingAnswersAtItsUrl() throws Exception {
+        int closed;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+
+        int exit = eddy("generate", "--url", "http://127.0.0.1:" + closed, "--write-key", "k", "--count", "1",
+                "--retry-timeout", "1s");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("eddy generate: nothing answers at http://127.0.0.1:" + closed
+                + " (connection refused)").contains("; retrying each batch for up to 1s (--retry-timeout)"
+                + System.lineSeparator() + "eddy generate: ");
+    }
+
+    @Test
     void aDurationThatIsNotOneNamesTheOption() {
         int exit = eddy("generate", "--url", "http://127.0.0.1:9", "--write-key", "k", "--duration", "5min");
 
