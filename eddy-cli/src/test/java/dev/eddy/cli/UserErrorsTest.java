@@ -6,7 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,9 +38,24 @@ class UserErrorsTest {
             int exit = eddy("run", "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString());
 
             assertThat(exit).isEqualTo(2);
-            assertThat(err.toString()).startsWith("eddy: server.port (--port) " + port + " is in use (")
+            assertThat(err.toString()).startsWith("eddy: server.port (--port) " + port + " cannot be listened on (Address already in use)")
                     .endsWith("): stop what listens there (another Eddy?) or choose another port" + System.lineSeparator())
                     .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aSecondEddyOnOneDataDirIsTurnedAway() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        // as a running Eddy holds it
+        try (FileChannel channel = FileChannel.open(data.resolve("eddy.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+
+            int exit = eddy("run", "--port", "0", "--kafka-port", "0", "--flink-port", "0", "--data-dir", data.toString());
+
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).isEqualTo("eddy: another Eddy runs on the data dir " + data.toAbsolutePath()
+                    + ": stop it, or start this one with its own --data-dir" + System.lineSeparator());
         }
     }
 

@@ -107,18 +107,21 @@ class RestartIT {
                 .as("events on the bus not yet covered by a checkpoint").hasValue(0));
         assertThat(eddy.stop(STOP_TIMEOUT)).as("exit status after SIGTERM").isEqualTo(EXIT_ON_SIGTERM);
         List<String> before = checkpoints();
-        // as an older checkpoint, or one a kill cut short, would lie there
+        // as an older checkpoint, or one a kill cut short, and its RocksDB files would lie there
         Files.createDirectories(jobCheckpoints().resolve("chk-0"));
+        Files.writeString(jobCheckpoints().resolve("shared").resolve("stray-sst"), "of no checkpoint");
         startAgain();
 
         ExactViews.awaitEqual(new EddyApi(eddy.instance()), result.truth(), EndToEndCheck.CONVERGENCE);
         // no disk kept for ever per restart: the job owns the checkpoint it restored, so a newer
-        // one subsumes it, and the other folders went when the job started
+        // one subsumes it, and the other folders and files went when the job started (the views
+        // came out exact, so nothing the restore needed went with them)
         assertThat(before).as("checkpoints before the restart").isNotEmpty();
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(checkpoints())
                 .isNotEmpty()
                 .doesNotContainAnyElementsOf(before));
         assertThat(jobCheckpoints().resolve("chk-0")).doesNotExist();
+        assertThat(jobCheckpoints().resolve("shared").resolve("stray-sst")).doesNotExist();
     }
 
     /**

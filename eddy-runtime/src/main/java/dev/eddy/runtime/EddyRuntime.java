@@ -59,6 +59,8 @@ public final class EddyRuntime implements AutoCloseable {
         Files.createDirectories(dataDir);
         EddyRuntime runtime = new EddyRuntime(dataDir);
         try {
+            // closed last, once everything that writes to the data dir stopped
+            runtime.own(DataDirLock.acquire(dataDir));
             runtime.startParts(config);
             return runtime;
         } catch (Exception | Error e) {

@@ -29,7 +29,7 @@ final class ListenPorts {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new ConfigException(setting + " " + port + " is in use (" + e.getMessage()
+            throw new ConfigException(setting + " " + port + " cannot be listened on (" + e.getMessage()
                     + "): stop what listens there (another Eddy?) or choose another port");
         }
     }

@@ -240,12 +240,8 @@ public final class CloudEventsMapping {
         if (specVersion != null && !specVersion.equals("1.0")) {
             fields.error("specversion", "specversion must be \"1.0\", got " + MessageFields.quote(attributes.get("specversion")));
         }
-        String type = fields.requiredString("type");
         // the type is the event's name in the per-minute series, bounded as Segment's event is
-        if (type != null && type.codePointCount(0, type.length()) > IngestLimits.MAX_EVENT_NAME_CHARS) {
-            fields.error("type", "type must be at most " + IngestLimits.MAX_EVENT_NAME_CHARS
-                    + " characters, got " + type.codePointCount(0, type.length()));
-        }
+        IngestLimits.checkEventName(fields, "type", fields.requiredString("type"));
         fields.string("subject");
         fields.instant("time");
         String dataSchema = fields.string("dataschema");

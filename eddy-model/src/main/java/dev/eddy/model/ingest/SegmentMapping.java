@@ -132,10 +132,7 @@ public final class SegmentMapping {
             fields.error("userId", "userId or anonymousId is required");
         }
         String event = fields.string("event");
-        if (event != null && event.codePointCount(0, event.length()) > IngestLimits.MAX_EVENT_NAME_CHARS) {
-            fields.error("event", "event must be at most " + IngestLimits.MAX_EVENT_NAME_CHARS
-                    + " characters, got " + event.codePointCount(0, event.length()));
-        }
+        IngestLimits.checkEventName(fields, "event", event);
         String name = fields.string("name");
         String groupId = fields.id("groupId");
         String previousId = fields.id("previousId");

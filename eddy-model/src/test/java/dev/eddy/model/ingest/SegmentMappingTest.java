@@ -224,7 +224,10 @@ class SegmentMappingTest {
         assertThat(single(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"" + "é".repeat(200) + "\"}").event())
                 .hasSize(200);
         assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"" + "x".repeat(201) + "\"}"))
-                .containsExactly(new FieldError(0, "event", "event must be at most 200 characters, got 201"));
+                .containsExactly(new FieldError(0, "event", "event must be at most 200 characters (UTF-16 units: most emoji count two), got 201"));
+        // the views' column holds 200 UTF-16 units on H2: 101 emoji would be cut there
+        assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"" + "\uD83D\uDE00".repeat(101) + "\"}"))
+                .containsExactly(new FieldError(0, "event", "event must be at most 200 characters (UTF-16 units: most emoji count two), got 202"));
         assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":5}"))
                 .containsExactly(new FieldError(0, "event", "event must be a string"));
     }

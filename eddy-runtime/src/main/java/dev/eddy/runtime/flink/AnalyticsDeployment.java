@@ -12,8 +12,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -71,8 +73,10 @@ public final class AnalyticsDeployment implements AutoCloseable {
         Path jobCheckpoints = checkpoints.resolve(JOB_ID.toHexString());
         Optional<Path> restore = latestCheckpoint(jobCheckpoints);
         if (restore.isPresent()) {
-            requireRestorable(restore.get(), flinkDir);
+            CheckpointFiles restored = CheckpointFiles.of(restore.get());
+            requireRestorable(restore.get(), restored, flinkDir);
             removeAllBut(jobCheckpoints, restore.get());
+            removeUnusedShared(jobCheckpoints, restored);
         }
         LOG.info("Submitting {} ({})", JOB_NAME, restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
         // the job owns what it restores: a newer checkpoint subsumes it and deletes it with the
@@ -140,13 +144,14 @@ public final class AnalyticsDeployment implements AutoCloseable {
      * Fails with what to do when the checkpoint names files that are not there: the job would
      * try to restore it again and again, and never run.
      */
-    private static void requireRestorable(Path chkDir, Path flinkDir) throws IOException {
-        List<Path> missing = CheckpointFiles.missing(chkDir);
+    private static void requireRestorable(Path chkDir, CheckpointFiles files, Path flinkDir) {
+        List<Path> missing = files.missing();
         if (missing.isEmpty()) return;
         String example = missing.get(0).toString();
         int at = example.indexOf("/flink/checkpoints/");
-        String moved = at < 0 ? "" : " Was the data dir moved from " + example.substring(0, at) + "? Checkpoints name"
-                + " their files by absolute path: move it back.";
+        String before = at < 0 ? null : example.substring(0, at);
+        String moved = before == null || Path.of(before).equals(flinkDir.getParent()) ? ""
+                : " Was the data dir moved from " + before + "? Checkpoints name their files by absolute path: move it back.";
         throw new ConfigException("cannot restore the analytics job from " + chkDir + ": " + missing.size()
                 + " of the files it names are missing, e.g. " + example + "." + moved + " (Deleting " + flinkDir
                 + " starts the job without its state: the open minutes and the dedup window start over.)");
@@ -155,7 +160,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
     /**
      * Deletes the {@code chk-N} folders other than {@code kept}: the older checkpoints a previous
      * run retained, and any a kill cut short. The restored job does not know them, so nothing else
-     * would; their files in {@code shared/} that {@code kept} does not use stay behind.
+     * would; their files in {@code shared/} go with {@link #removeUnusedShared}.
      */
     static void removeAllBut(Path jobCheckpoints, Path kept) {
         try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
@@ -165,6 +170,26 @@ public final class AnalyticsDeployment implements AutoCloseable {
         } catch (IOException e) {
             // only disk space is at stake: the restore does not need them gone
             LOG.warn("could not remove old checkpoints under {}", jobCheckpoints, e);
+        }
+    }
+
+    /**
+     * Deletes the files in {@code shared/} that the checkpoint to restore does not name: RocksDB
+     * files of the checkpoints {@link #removeAllBut} removed, of checkpoints a kill cut short, and,
+     * from versions that restored without claiming, a whole state's worth per restart. Only when
+     * every state handle of that checkpoint was understood, so that nothing it needs can go.
+     */
+    static void removeUnusedShared(Path jobCheckpoints, CheckpointFiles kept) {
+        Path shared = jobCheckpoints.resolve("shared");
+        if (!kept.complete() || !Files.isDirectory(shared)) return;
+        Set<Path> used = new HashSet<>(kept.files());
+        try (Stream<Path> files = Files.list(shared)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file) && !used.contains(file.toAbsolutePath().normalize())) Files.delete(file);
+            }
+        } catch (IOException e) {
+            // only disk space is at stake
+            LOG.warn("could not remove unused checkpoint files under {}", shared, e);
         }
     }
 

@@ -44,9 +44,12 @@ final class RequestBody {
     private static byte[] gunzip(InputStream raw, int max) throws IOException, Refused {
         try {
             return new GZIPInputStream(raw).readNBytes(max);
-        } catch (ZipException | EOFException notGzip) {
-            // a cut-off or non-gzip body: the client's mistake, not the server's
+        } catch (ZipException notGzip) {
             throw new Refused(400, "Content-Encoding", "body is not valid gzip: " + notGzip.getMessage());
+        } catch (EOFException cutOff) {
+            // Jetty's EofException, a subclass, is the client going away: no answer to give it
+            if (cutOff.getClass() != EOFException.class) throw cutOff;
+            throw new Refused(400, "Content-Encoding", "body is not valid gzip: " + cutOff.getMessage());
         }
     }
 }

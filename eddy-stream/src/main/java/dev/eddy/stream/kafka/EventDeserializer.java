@@ -24,6 +24,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     public static final String MALFORMED_METRIC = "eddyMalformedEvents";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
+    private static final long EARLIEST_COUNTABLE = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     private static final long LATEST_COUNTABLE = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
     private transient Counter malformed;
@@ -45,7 +46,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
                     record.topic(), record.partition(), record.offset(), e.getMessage());
         }
         if (event != null && !countable(event.timestampMillis())) {
-            LOG.warn("skipping event at {}-{}@{}: its timestamp {} is outside the years 1970 to 9999",
+            LOG.warn("skipping event at {}-{}@{}: its timestamp {} is outside the years 1 to 9999",
                     record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(event.timestampMillis()));
             event = null;
         }
@@ -57,13 +58,13 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     }
 
     /**
-     * Whether an event time can be counted: from 1970, as ingest clamps it, to 9999. A record
-     * written straight to the topic may carry any instant, and one the views' database cannot
-     * hold (PostgreSQL's timestamps end at 4713 BC) would fail the sink, and the job, on every
-     * replay.
+     * Whether an event time can be counted, in years 1 to 9999: a record written straight to the
+     * topic may carry any instant, and one the views' database cannot hold (PostgreSQL's
+     * timestamps end at 4713 BC) would fail the sink, and the job, on every replay. Old times in
+     * that range are merely late: they go to {@code eddy.events.late} as ever.
      */
     static boolean countable(long timestampMillis) {
-        return timestampMillis >= 0 && timestampMillis <= LATEST_COUNTABLE;
+        return timestampMillis >= EARLIEST_COUNTABLE && timestampMillis <= LATEST_COUNTABLE;
     }
 
     @Override

@@ -43,8 +43,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Each file under {@code src/test/resources/state/} is a savepoint of one step in Flink's
  * canonical format, which either backend restores, written by the version it is named after from
  * the events of {@link #metricsBefore} or {@link #dedupBefore}: {@code minute-metrics-v1} by the
- * {@code KeyedProcessFunction} the metrics were before they wrote their state behind, the {@code
- * -v2} and {@code dedup-v1} files by this version. When a step's state changes shape on purpose,
+ * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
+ * ff12570, with this class's writer run against it), the {@code -v2} and {@code dedup-v1} files by
+ * this version. The two metrics files hold the same state, as they should: the operator kept the
+ * state and timer names; they differ in the snapshot's ids only. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
  * the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
  * -Deddy.state.write=$PWD/eddy-stream/src/test/resources/state}.

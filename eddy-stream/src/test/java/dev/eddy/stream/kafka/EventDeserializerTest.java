@@ -95,12 +95,16 @@ class EventDeserializerTest {
         long year10000 = Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
         long bc5000 = Instant.parse("-5000-01-01T00:00:00Z").toEpochMilli();
 
-        deserialize(EventJson.encode(track("before-1970", "Signed Up", "alice", -1)));
+        long year1 = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
+
+        deserialize(EventJson.encode(track("year-0", "Signed Up", "alice", year1 - 1)));
         deserialize(EventJson.encode(track("year-10000", "Signed Up", "alice", year10000)));
         deserialize(EventJson.encode(track("5000-bc", "Signed Up", "alice", bc5000)));
-        deserialize(EventJson.encode(track("1970", "Signed Up", "alice", 0)));
+        deserialize(EventJson.encode(track("year-1", "Signed Up", "alice", year1)));
+        deserialize(EventJson.encode(track("1969", "Signed Up", "alice", -1)));
 
-        assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("1970");
+        // merely old events are kept: the metrics step sends them to the late topic
+        assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("year-1", "1969");
         assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(3);
     }
 }
