@@ -11,6 +11,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -98,7 +100,12 @@ class RestartIT {
     @Test
     @Order(2)
     void aMinuteOpenAtAStopBecomesFinalAfterTheRestartWithoutNewTraffic() throws Exception {
-        // ending 5 s into a minute, the last minute stays open for about a minute of quiet
+        // A run ending 5 s into a minute dates its events back to that point, up to a minute back.
+        // After a restore that replayed nothing, event time follows the wall clock (see
+        // QuietTailWatermarks), so events of nearly a minute ago land in a minute about to close:
+        // start 6-30 s into a minute, so that they are seconds old and their minute stays open.
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> LocalTime.now(ZoneOffset.UTC).getSecond() >= 6 && LocalTime.now(ZoneOffset.UTC).getSecond() < 30);
         TrafficRun.Result result = Traffic.run(clientUri(), writeKey(), 20_260_104L, 600, 300, Duration.ofSeconds(5))
                 .build().run();
         EddyApi api = new EddyApi(eddy.instance());
