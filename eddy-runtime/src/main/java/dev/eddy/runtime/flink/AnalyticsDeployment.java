@@ -1,23 +1,14 @@
 package dev.eddy.runtime.flink;
 
-import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.metrics.MetricsSink;
 import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -35,7 +26,6 @@ import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.RemoteStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +60,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
         conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, JOB_ID.toHexString());
         // a failing job restarts with backoff instead of failing for good (e.g. while Kafka is away)
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        Path jobCheckpoints = checkpoints.resolve(JOB_ID.toHexString());
-        Optional<Path> restore = latestCheckpoint(jobCheckpoints);
-        if (restore.isPresent()) {
-            CheckpointFiles restored = CheckpointFiles.of(restore.get());
-            requireRestorable(restore.get(), restored, flinkDir);
-            removeAllBut(jobCheckpoints, restore.get());
-            removeUnusedShared(jobCheckpoints, restored);
-        }
+        Optional<Path> restore = new RetainedCheckpoints(flinkDir, checkpoints.resolve(JOB_ID.toHexString())).prepareRestore();
         LOG.info("Submitting {} ({})", JOB_NAME, restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
         // the job owns what it restores: a newer checkpoint subsumes it and deletes it with the
         // shared files only it used (Flink's default, NO_CLAIM, kept them for ever and made the
@@ -126,75 +109,6 @@ public final class AnalyticsDeployment implements AutoCloseable {
         EddyConfig.Stream s = config.stream();
         return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
                 AnalyticsJob.Settings.defaults().liveUpdateInterval());
-    }
-
-    /** The newest {@code chk-N} that completed (has its {@code _metadata}); a checkpoint cut short by a kill has none. */
-    static Optional<Path> latestCheckpoint(Path jobCheckpoints) {
-        if (!Files.isDirectory(jobCheckpoints)) return Optional.empty();
-        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
-            return dirs.filter(AnalyticsDeployment::isCheckpoint)
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + jobCheckpoints, e);
-        }
-    }
-
-    /**
-     * Fails with what to do when the checkpoint names files that are not there: the job would
-     * try to restore it again and again, and never run.
-     */
-    private static void requireRestorable(Path chkDir, CheckpointFiles files, Path flinkDir) {
-        List<Path> missing = files.missing();
-        if (missing.isEmpty()) return;
-        String example = missing.get(0).toString();
-        int at = example.indexOf("/flink/checkpoints/");
-        String before = at < 0 ? null : example.substring(0, at);
-        String moved = before == null || Path.of(before).equals(flinkDir.getParent()) ? ""
-                : " Was the data dir moved from " + before + "? Checkpoints name their files by absolute path: move it back.";
-        throw new ConfigException("cannot restore the analytics job from " + chkDir + ": " + missing.size()
-                + " of the files it names are missing, e.g. " + example + "." + moved + " (Deleting " + flinkDir
-                + " starts the job without its state: the open minutes and the dedup window start over.)");
-    }
-
-    /**
-     * Deletes the {@code chk-N} folders other than {@code kept}: the older checkpoints a previous
-     * run retained, and any a kill cut short. The restored job does not know them, so nothing else
-     * would; their files in {@code shared/} go with {@link #removeUnusedShared}.
-     */
-    static void removeAllBut(Path jobCheckpoints, Path kept) {
-        try (Stream<Path> dirs = Files.list(jobCheckpoints)) {
-            for (Path dir : (Iterable<Path>) dirs.filter(AnalyticsDeployment::isCheckpoint)::iterator) {
-                if (!dir.equals(kept)) FileUtils.deleteDirectory(dir.toFile());
-            }
-        } catch (IOException e) {
-            // only disk space is at stake: the restore does not need them gone
-            LOG.warn("could not remove old checkpoints under {}", jobCheckpoints, e);
-        }
-    }
-
-    /**
-     * Deletes the files in {@code shared/} that the checkpoint to restore does not name: RocksDB
-     * files of the checkpoints {@link #removeAllBut} removed, of checkpoints a kill cut short, and,
-     * from versions that restored without claiming, a whole state's worth per restart. Only when
-     * every state handle of that checkpoint was understood, so that nothing it needs can go.
-     */
-    static void removeUnusedShared(Path jobCheckpoints, CheckpointFiles kept) {
-        Path shared = jobCheckpoints.resolve("shared");
-        if (!kept.complete() || !Files.isDirectory(shared)) return;
-        Set<Path> used = new HashSet<>(kept.files());
-        try (Stream<Path> files = Files.list(shared)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file) && !used.contains(file.toAbsolutePath().normalize())) Files.delete(file);
-            }
-        } catch (IOException e) {
-            // only disk space is at stake
-            LOG.warn("could not remove unused checkpoint files under {}", shared, e);
-        }
-    }
-
-    private static boolean isCheckpoint(Path dir) {
-        return dir.getFileName().toString().matches("chk-\\d+");
     }
 
     public String jobId() {
