@@ -208,7 +208,7 @@ public final class IngestRoutes {
         }, replies));
     }
 
-    /** What a write that failed already failed of when it means Kafka cannot take writes now, else null. */
+    /** Why a write failed as it was handed over, when that means Kafka cannot take writes now; else null. */
     private static Throwable failedUnavailable(CompletableFuture<RecordMetadata> sent) {
         if (!sent.isCompletedExceptionally()) return null;
         Throwable failure = sent.handle((ok, error) -> error).join();

@@ -8,9 +8,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a request body up to a limit, decompressing {@code Content-Encoding: gzip}. The limit
- * applies to the decompressed bytes, as Segment's 500 KB does; reading stops one byte past it so
- * an oversized or gzip-bomb body never sits in memory whole.
+ * Reads a request body up to a limit, decompressing {@code Content-Encoding: gzip}; any other
+ * encoding is refused (415) rather than read as JSON. The limit applies to the decompressed
+ * bytes, as Segment's 500 KB does; reading stops one byte past it so an oversized or gzip-bomb
+ * body never sits in memory whole.
  */
 final class RequestBody {
     private RequestBody() {}
