@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.eddy.model.EventJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,26 +54,30 @@ public final class IngestJson {
      * would not fit (see {@link #putBody}).
      */
     static JsonNode text(byte[] body) {
-        ObjectNode holder = JsonNodeFactory.instance.objectNode();
-        putBody(holder, body);
-        JsonNode text = holder.get("body");
-        return text != null ? text : holder;
+        String text = textThatFits(body);
+        return text != null ? TextNode.valueOf(text)
+                : JsonNodeFactory.instance.objectNode().put("bodyBase64", Base64.getEncoder().encodeToString(body));
     }
 
-    /**
-     * Sets {@code body} to the body's text, or {@code bodyBase64} to the body when it is not
-     * UTF-8 (decoding would replace bytes) or its text, written as JSON, is over {@link
-     * #MAX_RAW_TEXT_BYTES}: an invalid record must fit in one Kafka record (1 MB by default), and
-     * JSON escapes control bytes six times longer, so 500 KB of them would not fit as text; base64
-     * adds a third.
-     */
+    /** Sets {@code body} to the body's text, or {@code bodyBase64} to the body when its text would not do (see {@link #textThatFits}). */
     static void putBody(ObjectNode raw, byte[] body) {
-        String text = utf8(body);
-        if (text != null && jsonLength(text) <= MAX_RAW_TEXT_BYTES) {
+        String text = textThatFits(body);
+        if (text != null) {
             raw.put("body", text);
         } else {
             raw.put("bodyBase64", Base64.getEncoder().encodeToString(body));
         }
+    }
+
+    /**
+     * The body's text, or null when it is not UTF-8 (decoding would replace bytes) or its text,
+     * written as JSON, is over {@link #MAX_RAW_TEXT_BYTES}: an invalid record must fit in one
+     * Kafka record (1 MB by default), and JSON escapes control bytes six times longer, so 500 KB
+     * of them would not fit as text; base64 adds a third.
+     */
+    private static String textThatFits(byte[] body) {
+        String text = utf8(body);
+        return text != null && jsonLength(text) <= MAX_RAW_TEXT_BYTES ? text : null;
     }
 
     private static String utf8(byte[] body) {
