@@ -6,7 +6,11 @@ import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.time.DurationChecks;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -14,6 +18,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -36,7 +42,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Everything needed to emit is in keyed state at each checkpoint, timers included, so a job
  * restored from a checkpoint emits whatever the checkpoint held un-emitted, and replayed events
- * re-emit their windows: the views converge without new events.
+ * re-emit their windows: the views converge without new events. Flink does not checkpoint
+ * watermarks, so a restored job would start from none and, until every input sent one, count an
+ * event long past its lateness into a fresh window whose final row would overwrite the right one;
+ * the operator therefore keeps the watermark of each checkpoint and judges lateness by it until
+ * the inputs' watermark passes it.
  *
  * <p>The windows in use live in a {@link WindowMirror} on the heap, and the state is written
  * behind: a window's tally and its new users go to the state just before each checkpoint barrier
@@ -78,6 +88,10 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private transient InternalTimerService<VoidNamespace> timers;
     private transient WindowMirror mirror;
     private transient Counter late;
+    /** Each instance's watermark at the last checkpoint; union, so a restored instance sees all of them. */
+    private transient ListState<Long> checkpointedWatermarks;
+    /** The lowest watermark of the checkpoint restored from, or none. */
+    private transient long restoredWatermark;
 
     public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval) {
         this(allowedLateness, updateInterval, MIRROR_CAPACITY);
@@ -88,6 +102,27 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
         this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
         this.mirrorCapacity = mirrorCapacity;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermarks = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        // the lowest: each instance's watermark was valid for every key when it was taken
+        restoredWatermark = StreamSupport.stream(checkpointedWatermarks.get().spliterator(), false)
+                .mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedWatermarks.update(List.of(watermark()));
+    }
+
+    /** The inputs' watermark, or the restored checkpoint's while the inputs' is behind it. */
+    private long watermark() {
+        return Math.max(timers.currentWatermark(), restoredWatermark);
     }
 
     @Override
@@ -105,7 +140,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         AnalyticsEvent event = element.getValue();
         WindowKey key = (WindowKey) getCurrentKey();
         long start = key.minuteStart();
-        long watermark = timers.currentWatermark();
+        long watermark = watermark();
         if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
             late.inc();
             LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
@@ -202,7 +237,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         if (window == null) return;
         MinuteTally current = window.tally().withoutUpdateTimer();
         if (current.dirty()) {
-            boolean isFinal = current.finalized() || MinuteWindow.isComplete(key.minuteStart(), timers.currentWatermark());
+            boolean isFinal = current.finalized() || MinuteWindow.isComplete(key.minuteStart(), watermark());
             current = emit(key, current, isFinal, null);
         }
         window.tally(current);

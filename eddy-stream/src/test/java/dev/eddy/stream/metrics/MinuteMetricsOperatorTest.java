@@ -200,4 +200,29 @@ class MinuteMetricsOperatorTest {
         assertThat(drainOutput()).as("final again although the restored watermark starts from nothing")
                 .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 2, 2, true));
     }
+
+    @Test
+    void judgesLatenessByTheRestoredWatermarkUntilTheInputsSendOne() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        long cleanup = END - 1 + LATENESS.toMillis();
+        harness.processWatermark(cleanup);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 500);
+        harness.close();
+
+        harness = newHarness();
+        harness.setProcessingTime(500);
+        harness.initializeState(snapshot);
+        harness.open();
+        // no watermark yet, as after a restore until every input has sent one
+        var tooLate = track("m2", "Signed Up", "bob", START + 2_000);
+        send(AnalyticsEvent.of(tooLate, EventJson.encode(tooLate)));
+        harness.processWatermark(cleanup + 1_000);
+        harness.setProcessingTime(1_000);
+
+        assertThat(drainOutput()).as("no fresh window whose final row would replace the right one").isEmpty();
+        assertThat(harness.getSideOutput(MinuteMetricsOperator.TOO_LATE)).extracting(r -> r.getValue().lateByMs())
+                .containsExactly(cleanup - (START + 2_000));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
 }
