@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MetricsUpsert;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +88,43 @@ class QueryIT {
         assertThat(error(missingTo).path("field").asText()).isEqualTo("to");
         assertThat(error(reversed).path("message").asText()).isEqualTo("from (2026-11-27T12:00:00Z) is after to (2026-11-27T11:00:00Z)");
         assertThat(error(tooLong).path("message").asText()).contains("query.maxRange");
+    }
+
+    @Test
+    void valuesTheViewsCannotHoldAreNamed() throws Exception {
+        HttpResponse<String> farFuture = eddy.get("/v1/metrics/events?from=%2B300000-01-01T00:00:00Z&to=%2B300000-01-01T00:00:00Z", BEARER);
+        HttpResponse<String> nulInName = eddy.get("/v1/metrics/events?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z&event=a%00b", BEARER);
+
+        assertThat(List.of(farFuture, nulInName)).extracting(HttpResponse::statusCode).containsOnly(400);
+        assertThat(error(farFuture).path("field").asText()).isEqualTo("from");
+        assertThat(error(farFuture).path("message").asText()).isEqualTo("'+300000-01-01T00:00:00Z' is outside the years 1 to 9999");
+        assertThat(error(nulInName).path("field").asText()).isEqualTo("event");
+        assertThat(error(nulInName).path("message").asText())
+                .isEqualTo("event must not contain the NUL character (U+0000), which PostgreSQL cannot store");
+    }
+
+    @Test
+    void aRangeOfMoreRowsThanOneAnswerHoldsIsNamed() throws Exception {
+        // three series over 23 days of 2025: one row more than an answer holds
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (int minute = 0; rows.size() <= MetricsQuery.MAX_ROWS; minute++) {
+            for (String event : List.of("a", "b", "c")) {
+                if (rows.size() <= MetricsQuery.MAX_ROWS) rows.add(new MinuteMetric(start.plusSeconds(60L * minute), event, 1, 1, true));
+            }
+        }
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), rows);
+        String range = "from=2025-01-01T00:00:00Z&to=2025-01-31T00:00:00Z";
+
+        HttpResponse<String> all = eddy.get("/v1/metrics/events?" + range, BEARER);
+        HttpResponse<String> one = eddy.get("/v1/metrics/events?" + range + "&event=a", BEARER);
+
+        assertThat(all.statusCode()).isEqualTo(400);
+        assertThat(error(all).path("field").asText()).isEqualTo("to");
+        assertThat(error(all).path("message").asText())
+                .isEqualTo("the range holds more than 100000 rows: narrow it, or ask for one event");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(json(one.body()).path("series")).hasSize((int) rows.stream().filter(r -> r.event().equals("a")).count());
     }
 
     @Test

@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  * dataschema and every extension attribute are kept in {@code context.cloudevents}.
  *
  * <p>Each event is checked against the spec with one error per problem: required id, source,
- * specversion ("1.0") and type (at most {@link IngestLimits#MAX_EVENT_NAME_CHARS} characters,
- * as a Segment event name); time, dataschema and source well-formed; extension names and
+ * specversion ("1.0") and type (a name the views can hold,
+ * {@link dev.eddy.model.metrics.ViewLimits#eventNameProblem}, as a Segment event name); time, dataschema and source well-formed; extension names and
  * values; data consistent with its content type; {@link IngestLimits#MAX_EVENT_BYTES}. The SDK
  * ({@code cloudevents-json-jackson}) then reads the attributes into a {@link CloudEvent}.
  *

@@ -259,6 +259,9 @@ class CloudEventsMappingTest {
         assertThat(structured(event.formatted("t".repeat(200))).event()).isEqualTo("t".repeat(200));
         assertThat(structuredErrors(event.formatted("t".repeat(201))))
                 .containsExactly(new FieldError(0, "type", "type must be at most 200 characters (UTF-16 units: most emoji count two), got 201"));
+        assertThat(structuredErrors(event.formatted("t\\u0000")))
+                .containsExactly(new FieldError(0, "type",
+                        "type must not contain the NUL character (U+0000), which PostgreSQL cannot store"));
     }
 
     @Test

@@ -218,7 +218,7 @@ class SegmentMappingTest {
     }
 
     @Test
-    void trackEventIsRequiredAndAtMost200Characters() {
+    void trackEventIsRequiredAndANameTheViewsCanHold() {
         assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\"}"))
                 .containsExactly(new FieldError(0, "event", "event is required for track"));
         assertThat(single(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"" + "é".repeat(200) + "\"}").event())
@@ -228,6 +228,10 @@ class SegmentMappingTest {
         // the views' column holds 200 UTF-16 units on H2: 101 emoji would be cut there
         assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"" + "\uD83D\uDE00".repeat(101) + "\"}"))
                 .containsExactly(new FieldError(0, "event", "event must be at most 200 characters (UTF-16 units: most emoji count two), got 202"));
+        // PostgreSQL's text cannot store NUL: one such name would stop the views' sink
+        assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":\"a\\u0000b\"}"))
+                .containsExactly(new FieldError(0, "event",
+                        "event must not contain the NUL character (U+0000), which PostgreSQL cannot store"));
         assertThat(singleErrors(EventType.TRACK, "{\"userId\":\"u\",\"event\":5}"))
                 .containsExactly(new FieldError(0, "event", "event must be a string"));
     }

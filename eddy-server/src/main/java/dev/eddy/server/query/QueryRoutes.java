@@ -2,6 +2,7 @@ package dev.eddy.server.query;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -43,8 +44,17 @@ public final class QueryRoutes {
         if (!authorized(ctx)) return;
         TimeRange range = TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
         Optional<String> event = Optional.ofNullable(ctx.queryParam("event")).filter(e -> !e.isEmpty());
-        List<Row> rows = metrics.eventsPerMinute(range.from(), range.to(), event).stream().map(Row::of).toList();
-        ctx.json(new EventsPerMinute("minute", rows));
+        // no row holds such a name, and PostgreSQL would fail on a NUL rather than find none
+        String badName = event.map(ViewLimits::eventNameProblem).orElse(null);
+        if (badName != null) throw new QueryError("event", "event " + badName);
+        List<MinuteMetric> found;
+        try {
+            found = metrics.eventsPerMinute(range.from(), range.to(), event);
+        } catch (MetricsQuery.TooManyRows e) {
+            throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
+                    + " rows: narrow it, or ask for one event");
+        }
+        ctx.json(new EventsPerMinute("minute", found.stream().map(Row::of).toList()));
     }
 
     private boolean authorized(Context ctx) {

@@ -1,13 +1,14 @@
 package dev.eddy.server.query;
 
+import dev.eddy.model.metrics.ViewLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A query's [from, to) range: both required ISO-8601 instants, aligned down to the minute,
- * from not after to, and no longer than the configured maximum.
+ * A query's [from, to) range: both required ISO-8601 instants in the years 1 to 9999, aligned
+ * down to the minute, from not after to, and no longer than the configured maximum.
  */
 record TimeRange(Instant from, Instant to) {
 
@@ -28,10 +29,16 @@ record TimeRange(Instant from, Instant to) {
         if (text == null || text.isBlank()) {
             throw new QueryError(name, name + " is required: an ISO-8601 instant such as 2026-11-27T10:00:00Z");
         }
+        Instant instant;
         try {
-            return Instant.parse(text.trim()).truncatedTo(ChronoUnit.MINUTES);
+            instant = Instant.parse(text.trim()).truncatedTo(ChronoUnit.MINUTES);
         } catch (DateTimeParseException e) {
             throw new QueryError(name, "'" + text + "' is not an ISO-8601 instant such as 2026-11-27T10:00:00Z");
         }
+        // the database could not take it: PostgreSQL's timestamps end at 4713 BC
+        if (!ViewLimits.holds(instant.toEpochMilli())) {
+            throw new QueryError(name, "'" + text + "' is outside the years 1 to 9999");
+        }
+        return instant;
     }
 }

@@ -32,6 +32,13 @@ public final class MetricsQuery {
     private static final Comparator<MinuteMetric> ORDER =
             Comparator.comparing(MinuteMetric::start).thenComparing(MinuteMetric::event);
 
+    /**
+     * Most rows one query returns: some 40 MB on the heap with their JSON, while a whole
+     * {@code query.maxRange} of every series could be millions, enough to exhaust Eddy's heap,
+     * and with it the broker and the job beside it.
+     */
+    public static final int MAX_ROWS = 100_000;
+
     private final DataSource dataSource;
 
     public MetricsQuery(DataSource dataSource) {
@@ -41,6 +48,8 @@ public final class MetricsQuery {
     /**
      * The stored rows whose minute starts in [from, to), optionally of one event only, ordered
      * by minute start, then event name. Minutes without a row are absent, not zero.
+     *
+     * @throws TooManyRows when more than {@link #MAX_ROWS} rows match
      */
     public List<MinuteMetric> eventsPerMinute(Instant from, Instant to, Optional<String> event) {
         Objects.requireNonNull(from, "from");
@@ -50,6 +59,8 @@ public final class MetricsQuery {
         List<MinuteMetric> metrics = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
+            // one more than allowed tells there are too many without reading them all
+            statement.setMaxRows(MAX_ROWS + 1);
             statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
             statement.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
             if (event.isPresent()) {
@@ -68,7 +79,15 @@ public final class MetricsQuery {
         } catch (SQLException e) {
             throw new StoreException("reading event_metrics failed", e);
         }
+        if (metrics.size() > MAX_ROWS) throw new TooManyRows();
         metrics.sort(ORDER);
         return metrics;
+    }
+
+    /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range or name one event. */
+    public static final class TooManyRows extends RuntimeException {
+        TooManyRows() {
+            super("more than " + MAX_ROWS + " rows match", null, false, false);
+        }
     }
 }

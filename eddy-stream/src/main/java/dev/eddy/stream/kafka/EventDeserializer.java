@@ -1,6 +1,7 @@
 package dev.eddy.stream.kafka;
 
 import dev.eddy.model.EventJson;
+import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a record of {@code eddy.events} (canonical {@link EventJson}) into an {@link AnalyticsEvent}
  * (see {@link AnalyticsEventReader}).
- * A record that is not a canonical event, or whose event time cannot be counted, is skipped and
- * counted: one bad record must not stop the job, and failing would only replay it forever.
+ * A record that is not a canonical event, or whose time or name the views cannot hold, is skipped
+ * and counted: one bad record must not stop the job, and failing would only replay it forever.
  */
 public final class EventDeserializer implements KafkaRecordDeserializationSchema<AnalyticsEvent> {
 
@@ -24,8 +25,6 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     public static final String MALFORMED_METRIC = "eddyMalformedEvents";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
-    private static final long EARLIEST_COUNTABLE = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
-    private static final long LATEST_COUNTABLE = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
     private transient Counter malformed;
 
@@ -45,9 +44,9 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
             LOG.warn("skipping malformed event at {}-{}@{}: {}",
                     record.topic(), record.partition(), record.offset(), e.getMessage());
         }
-        if (event != null && !countable(event.timestampMillis())) {
-            LOG.warn("skipping event at {}-{}@{}: its timestamp {} is outside the years 1 to 9999",
-                    record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(event.timestampMillis()));
+        String unviewable = event == null ? null : unviewable(event);
+        if (unviewable != null) {
+            LOG.warn("skipping event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), unviewable);
             event = null;
         }
         if (event == null) {
@@ -58,13 +57,17 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     }
 
     /**
-     * Whether an event time can be counted, in years 1 to 9999: a record written straight to the
-     * topic may carry any instant, and one the views' database cannot hold (PostgreSQL's
-     * timestamps end at 4713 BC) would fail the sink, and the job, on every replay. Old times in
-     * that range are merely late: they go to {@code eddy.events.late} as ever.
+     * Why the views cannot hold the event's figures ({@link ViewLimits}), or null when they can. A
+     * record written straight to the topic may carry any instant or name, and one the views'
+     * database cannot take would fail the sink, and the job, on every replay. Old times within
+     * the years 1 to 9999 are merely late: they go to {@code eddy.events.late} as ever.
      */
-    static boolean countable(long timestampMillis) {
-        return timestampMillis >= EARLIEST_COUNTABLE && timestampMillis <= LATEST_COUNTABLE;
+    static String unviewable(AnalyticsEvent event) {
+        if (!ViewLimits.holds(event.timestampMillis())) {
+            return "its timestamp " + Instant.ofEpochMilli(event.timestampMillis()) + " is outside the years 1 to 9999";
+        }
+        String problem = event.series() == null ? null : ViewLimits.eventNameProblem(event.series());
+        return problem == null ? null : "its event name " + problem;
     }
 
     @Override

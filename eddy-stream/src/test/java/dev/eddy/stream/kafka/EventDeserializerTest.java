@@ -107,4 +107,15 @@ class EventDeserializerTest {
         assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("year-1", "1969");
         assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(3);
     }
+
+    @Test
+    void skipsAndCountsEventsWhoseNameNoViewCanHold() throws Exception {
+        // written straight to the topic, past ingest's checks
+        deserialize(EventJson.encode(track("201", "x".repeat(201), "alice", 0)));
+        deserialize(EventJson.encode(track("nul", "a\u0000b", "alice", 0)));
+        deserialize(EventJson.encode(track("200", "x".repeat(200), "alice", 0)));
+
+        assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("200");
+        assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(2);
+    }
 }
