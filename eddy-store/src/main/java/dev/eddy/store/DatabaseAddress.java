@@ -16,6 +16,9 @@ public record DatabaseAddress(String url, String user, String password) implemen
 
     public DatabaseAddress {
         Objects.requireNonNull(url, "url");
+        // unset in the config is empty there; given to the driver, an empty user is a user named ""
+        user = user == null || user.isEmpty() ? null : user;
+        password = password == null || password.isEmpty() ? null : password;
         driverClassFor(url);
     }
 

@@ -2,6 +2,10 @@ package dev.eddy.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.eddy.model.config.ConfigException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -33,6 +37,7 @@ public final class ViewStore implements AutoCloseable {
         config.setMaximumPoolSize(POOL_SIZE);
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
+            refuseUnsupported(dataSource);
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
@@ -43,6 +48,29 @@ public final class ViewStore implements AutoCloseable {
             throw e;
         }
         return new ViewStore(address, dataSource);
+    }
+
+    /**
+     * Stops the start on a database the views cannot work with, which would otherwise migrate
+     * fine and then fail every write of the job: PostgreSQL before 15 has no {@code MERGE}.
+     */
+    private static void refuseUnsupported(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData database = connection.getMetaData();
+            String problem = unsupported(database.getDatabaseProductName(), database.getDatabaseMajorVersion(),
+                    database.getDatabaseProductVersion());
+            if (problem != null) throw new ConfigException("store.jdbcUrl: " + problem);
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to the views' database", e);
+        }
+    }
+
+    /** Why the views cannot use this database, or null when they can. */
+    static String unsupported(String product, int majorVersion, String version) {
+        if ("PostgreSQL".equals(product) && majorVersion < 15) {
+            return "PostgreSQL " + version + " is too old: the views need PostgreSQL 15 or later (they upsert with MERGE)";
+        }
+        return null;
     }
 
     public DatabaseAddress address() {

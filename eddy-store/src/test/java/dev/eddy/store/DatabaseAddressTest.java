@@ -38,4 +38,13 @@ class DatabaseAddressTest {
 
         assertThat(address.toString()).doesNotContain("secret").contains("eddy", "****");
     }
+
+    @Test
+    void emptyCredentialsAreNone() {
+        // the config's unset user and password are empty: the driver must not get a user named ""
+        DatabaseAddress address = new DatabaseAddress("jdbc:postgresql://db:5432/eddy?user=eddy", "", "");
+
+        assertThat(address.user()).isNull();
+        assertThat(address.password()).isNull();
+    }
 }

@@ -81,11 +81,16 @@ public final class ConfigLoader {
         if (!yaml.isObject()) throw new ConfigException(file + ": expected a YAML mapping of config keys");
         leaves(yaml).forEach((key, value) -> {
             JsonNode defaultValue = leaves.get(key);
+            boolean known = defaultValue != null || leaves.keySet().stream().anyMatch(k -> k.startsWith(key + "."));
+            if (known && value.isNull()) {
+                // "port:" with nothing after it: null, which would reach the config as 0 or no value at all
+                throw new ConfigException(file + ": key '" + key + "' has no value (leave the key out for its default)");
+            }
             if (defaultValue == null) {
                 throw new ConfigException(file + ": unknown key '" + key + "' (known keys: "
                         + String.join(", ", leaves.keySet()) + ")");
             }
-            JsonNode node = defaultValue.isArray() && !value.isArray() && !value.isNull()
+            JsonNode node = defaultValue.isArray() && !value.isArray()
                     ? parse(defaultValue, value.asText(), file + " key " + key)
                     : value;
             set(tree, key, node);

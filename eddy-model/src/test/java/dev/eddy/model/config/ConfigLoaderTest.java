@@ -59,6 +59,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keyWithoutValueInFileIsNamed() throws IOException {
+        // each would otherwise reach the config as null (a crash later) or 0 (a random port)
+        Map<String, String> keyOfFile = Map.of(
+                "server:\n  port:\n", "server.port",
+                "flink: {checkpointInterval: }\n", "flink.checkpointInterval",
+                "kafka:\n  retention: ~\n", "kafka.retention",
+                "server:\n  writeKeys:\n", "server.writeKeys",
+                "stream:\n", "stream");
+        for (Map.Entry<String, String> fileAndKey : keyOfFile.entrySet()) {
+            Path file = yaml(fileAndKey.getKey());
+            assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ": key '" + fileAndKey.getValue() + "' has no value (leave the key out for its default)");
+        }
+    }
+
+    @Test
     void badNumberFromEnvironmentNamesTheVariable() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_KAFKA_PARTITIONS", "four"), Map.of()))
                 .isInstanceOf(ConfigException.class)
