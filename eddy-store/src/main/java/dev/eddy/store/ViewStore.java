@@ -41,6 +41,10 @@ public final class ViewStore implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
+                    // a database that holds other tables already: mark it as version 0 and migrate
+                    // from there, where Flyway would otherwise refuse a non-empty schema
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.eddy.store.metrics;
 
 import dev.eddy.store.DatabaseAddress;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The per-minute metrics view on an H2 file database, as the embedded mode runs it. */
@@ -9,9 +10,10 @@ class H2MetricsStoreIT extends MetricsStoreContract {
 
     @TempDir
     Path dataDir;
+    private final AtomicInteger databases = new AtomicInteger();
 
     @Override
     DatabaseAddress freshDatabase() {
-        return DatabaseAddress.embedded(dataDir);
+        return DatabaseAddress.embedded(dataDir.resolve("data-dir-" + databases.incrementAndGet()));
     }
 }

@@ -6,6 +6,7 @@ import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -188,6 +189,22 @@ abstract class MetricsStoreContract {
         assertThat(query.eventsPerMinute(Instant.parse("2024-04-07T01:59:00Z"),
                         Instant.parse("2024-04-07T02:00:00Z"), Optional.of("page")))
                 .containsExactly(new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true));
+    }
+
+    @Test
+    void opensADatabaseThatAlreadyHoldsOtherTables() throws Exception {
+        DatabaseAddress shared = freshDatabase();
+        try (Connection connection = DriverManager.getConnection(shared.url(), shared.user(), shared.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id INT PRIMARY KEY)");
+        }
+
+        try (ViewStore views = ViewStore.open(shared)) {
+            MetricsUpsert.upsertAll(views.dataSource(), List.of(new MinuteMetric(T0, "page", 1, 1, false)));
+            assertThat(new MetricsQuery(views.dataSource()).eventsPerMinute(T0, minute(1), Optional.empty()))
+                    .containsExactly(new MinuteMetric(T0, "page", 1, 1, false));
+            assertThat(appliedMigrations(views)).containsExactly("0", "1");
+        }
     }
 
     private static List<String> appliedMigrations(ViewStore store) throws SQLException {
