@@ -25,9 +25,9 @@ public final class MetricsQuery {
             WHERE minute_start >= ? AND minute_start < ?""";
 
     /**
-     * Code-point order of event names: the database's own string order depends on its
-     * collation (a PostgreSQL locale sorts "page" before "Signup", H2 after), and the API must
-     * answer the same on both.
+     * Java's order of event names ({@code String.compareTo}, by UTF-16 unit): the database's own
+     * string order depends on its collation (a PostgreSQL locale sorts "page" before "Signup", H2
+     * after), and the API must answer the same on both.
      */
     private static final Comparator<MinuteMetric> ORDER =
             Comparator.comparing(MinuteMetric::start).thenComparing(MinuteMetric::event);
