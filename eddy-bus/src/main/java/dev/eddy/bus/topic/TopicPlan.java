@@ -20,15 +20,14 @@ import org.apache.kafka.common.config.TopicConfig;
  * a cluster.
  *
  * @param eventPartitions partitions of {@code eddy.events}, at least 1
- * @param retention how long records are kept; at least {@link #DEDUP_WINDOW}, because a
- *     replay must see every event the deduplication could still remember
+ * @param retention how long records are kept, positive; the config keeps it at least the
+ *     deduplication window ({@code stream.dedupWindow}), because a replay must see every event
+ *     the deduplication could still remember
  */
 public record TopicPlan(int eventPartitions, Duration retention) {
 
     public static final int DEFAULT_EVENT_PARTITIONS = 4;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
-    /** The deduplication window of the analytics job: the shortest retention allowed. */
-    public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
     /** Partitions of each low-volume topic and of every handler dead-letter topic. */
     public static final int SINGLE_PARTITION = 1;
 
@@ -37,9 +36,8 @@ public record TopicPlan(int eventPartitions, Duration retention) {
         if (eventPartitions < 1) {
             throw new IllegalArgumentException("eddy.events needs at least 1 partition, got " + eventPartitions);
         }
-        if (retention.compareTo(DEDUP_WINDOW) < 0) {
-            throw new IllegalArgumentException("topic retention " + retention
-                    + " is shorter than the 24 h deduplication window (" + DEDUP_WINDOW + ")");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("topic retention must be positive, got " + retention);
         }
     }
 
