@@ -7,7 +7,10 @@ import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +26,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "50", description = "Simulated events per second (default ${DEFAULT-VALUE})")
     double rate;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // found out after the whole start otherwise, leaving a broker stopped uncleanly
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be a positive number of events per second, got " + rate);
+        }
         EddyRuntime runtime = EddyRuntime.start(options.load());
         InstanceFile eddy = runtime.instance();
         TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))

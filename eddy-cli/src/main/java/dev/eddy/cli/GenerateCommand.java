@@ -10,15 +10,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy generate}: simulated users' traffic, posted as Segment batches, with its ground truth. */
@@ -60,30 +64,68 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** How long a stop (Ctrl-C, SIGTERM) waits for the in-flight batches, the truth file and the summary. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private volatile ProgressBar bar;
+
     @Override
     public Integer call() throws Exception {
+        TrafficRun run = plannedRun();
         warnWhenUnreachable();
-        TrafficRun.Builder builder = TrafficRun.builder(url, writeKey)
-                .rate(rate).seed(seed)
-                .retryTimeout(retryTimeout)
-                .duplicateFraction(duplicates)
-                .recordTruth(truth != null);
-        if (amount != null && amount.count != null) builder.count(amount.count);
-        if (amount != null && amount.duration != null) builder.duration(amount.duration);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("events").setInitialMax(-1).continuousUpdate().build()) {
-            TrafficRun run = builder.progress((acknowledged, total) -> {
-                bar.maxHint(total);
-                bar.stepTo(acknowledged);
-            }).build();
-            Runtime.getRuntime().addShutdownHook(new Thread(run::stop, "eddy-generate-stop"));
+        CountDownLatch finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            run.stop();
+            // the JVM halts once the hooks return: let the run write its truth and summary first
+            try {
+                finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "eddy-generate-stop"));
+        try (ProgressBar progress = new ProgressBarBuilder().setTaskName("events").setInitialMax(-1).continuousUpdate().build()) {
+            bar = progress;
             TrafficRun.Result result = run.run();
             if (truth != null) result.truth().write(truth);
-            bar.close();
+            progress.close();
             print(result.summary());
             return 0;
         } catch (SendFailedException e) {
             spec.commandLine().getErr().println("eddy generate: " + e.getMessage());
             return 1;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** The run the options ask for; a value it cannot take is a usage error, before anything is sent. */
+    private TrafficRun plannedRun() {
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new ParameterException(spec.commandLine(), "--url must start with http:// or https://, got '" + url + "'");
+        }
+        Path truthDir = truth == null ? null : truth.toAbsolutePath().getParent();
+        if (truthDir != null && !Files.isDirectory(truthDir)) {
+            // found out only after the whole run otherwise, losing its truth
+            throw new ParameterException(spec.commandLine(), "--truth: there is no directory " + truthDir);
+        }
+        TrafficRun.Builder builder = TrafficRun.builder(url, writeKey)
+                .rate(rate).seed(seed)
+                .retryTimeout(retryTimeout)
+                .duplicateFraction(duplicates)
+                .recordTruth(truth != null)
+                .progress((acknowledged, total) -> {
+                    ProgressBar progress = bar;
+                    if (progress == null) return;
+                    progress.maxHint(total);
+                    progress.stepTo(acknowledged);
+                });
+        if (amount != null && amount.count != null) builder.count(amount.count);
+        if (amount != null && amount.duration != null) builder.duration(amount.duration);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // the generator's and sender's own checks: --rate, --duplicates, --retry-timeout, --count
+            throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
         }
     }
 

@@ -92,4 +92,31 @@ class UserErrorsTest {
         assertThat(err.toString()).startsWith("Invalid value for option '--duration': '5min' is not a duration"
                 + " (use e.g. 200ms, 5s, 10m, 1h, 7d or PT5S)").doesNotContain("\tat ");
     }
+
+    @Test
+    void generateOptionValuesItCannotTakeAreUsageErrorsBeforeAnythingIsSent() {
+        String url = "http://127.0.0.1:9";
+
+        assertThat(eddy("generate", "--url", url, "--write-key", "k", "--rate", "0")).isEqualTo(2);
+        assertThat(eddy("generate", "--url", "localhost:8080", "--write-key", "k")).isEqualTo(2);
+        assertThat(eddy("generate", "--url", url, "--write-key", "k", "--truth", dir.resolve("no/such/t.json").toString()))
+                .isEqualTo(2);
+
+        assertThat(err.toString().lines().filter(line -> line.startsWith("invalid option value") || line.startsWith("--")))
+                .containsExactly(
+                        "invalid option value: rate must be positive and finite: 0.0",
+                        "--url must start with http:// or https://, got 'localhost:8080'",
+                        "--truth: there is no directory " + dir.resolve("no/such"));
+        assertThat(err.toString()).doesNotContain("\tat ", "nothing answers");
+    }
+
+    @Test
+    void demoRefusesARateItCannotSendBeforeStartingAnything() {
+        int exit = eddy("demo", "--rate", "0", "--data-dir", dir.resolve("data").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("--rate must be a positive number of events per second, got 0.0")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
 }
