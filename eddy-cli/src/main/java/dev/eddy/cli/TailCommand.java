@@ -1,10 +1,16 @@
 package dev.eddy.cli;
 
 import dev.eddy.bus.tail.TopicTail;
+import dev.eddy.model.Topics;
 import dev.eddy.runtime.InstanceFile;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,7 +45,19 @@ final class TailCommand implements Callable<Integer> {
                     + " or --bootstrap for another Kafka");
         }
         String servers = bootstrap != null ? bootstrap : InstanceFile.read(dataDir).kafkaBootstrap();
-        try (TopicTail tail = TopicTail.open(servers, topic, fromBeginning, System.out)) {
+        // JSON lines are UTF-8, whatever the locale makes of System.out (ASCII in a bare container)
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        TopicTail tail;
+        try {
+            tail = TopicTail.open(servers, topic, fromBeginning, out);
+        } catch (IllegalArgumentException noSuchTopic) {
+            throw new ParameterException(spec.commandLine(), noSuchTopic.getMessage() + " on Kafka at " + servers
+                    + " (Eddy's: " + String.join(", ", Topics.ALL) + ")");
+        } catch (TimeoutException e) {
+            throw new ParameterException(spec.commandLine(), "no Kafka answers at " + servers + (bootstrap != null
+                    ? " (--bootstrap)" : " (from " + InstanceFile.path(dataDir) + ": is that Eddy still running?)"));
+        }
+        try (tail) {
             Runtime.getRuntime().addShutdownHook(new Thread(tail::stop, "eddy-tail-stop"));
             tail.run();
         }

@@ -57,6 +57,8 @@ public final class TopicTail implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, "eddy-tail",
+                // a mistyped name must not create a topic on a cluster that auto-creates them
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
@@ -79,14 +81,18 @@ public final class TopicTail implements AutoCloseable {
         }
     }
 
-    /** Prints records as they arrive; returns after {@link #stop()}. Call from one thread. */
+    /**
+     * Prints records as they arrive; returns after {@link #stop()}, or once the output fails (its
+     * reader went away, as {@code eddy tail … | head} does: the JVM ignores SIGPIPE and a
+     * {@code PrintStream} only records the error). Call from one thread.
+     */
     public void run() {
         try {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     out.println(RecordJsonLine.format(record));
                 }
-                out.flush();
+                if (out.checkError()) return;
             }
         } catch (WakeupException e) {
             if (!stopped) throw e;

@@ -8,6 +8,8 @@ import dev.eddy.bus.broker.EmbeddedKafka;
 import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.bus.topic.TopicPlan;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,6 +84,25 @@ class TopicTailIT {
         assertThat(lines).containsExactly(
                 "{\"topic\":\"tail.end\",\"partition\":0,\"offset\":1,\"timestamp\":1740830400005,\"key\":\"new\","
                         + "\"headers\":{},\"value\":[true]}");
+    }
+
+    @Test
+    void endsWhenItsReaderGoesAway() throws Exception {
+        String topic = ensure("tail.pipe");
+        send(new ProducerRecord<>(topic, 0, TS, bytes("k"), bytes("1")));
+        PipedInputStream reader = new PipedInputStream();
+        PipedOutputStream pipe = new PipedOutputStream(reader);
+        // as `eddy tail … | head -1` after its line
+        reader.close();
+
+        try (PrintStream out = new PrintStream(pipe, true, StandardCharsets.UTF_8);
+             TopicTail tail = TopicTail.open(kafka.bootstrapServers(), topic, true, out)) {
+            Future<?> running = runner.submit(tail::run);
+
+            running.get(1, TimeUnit.MINUTES);
+
+            assertThat(out.checkError()).isTrue();
+        }
     }
 
     @Test
