@@ -4,6 +4,7 @@ import dev.eddy.bus.broker.EmbeddedKafka;
 import dev.eddy.bus.publish.EventPublisher;
 import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.runtime.flink.AnalyticsDeployment;
 import dev.eddy.runtime.flink.EmbeddedFlink;
@@ -61,6 +62,8 @@ public final class EddyRuntime implements AutoCloseable {
         try {
             // closed last, once everything that writes to the data dir stopped
             runtime.own(DataDirLock.acquire(dataDir));
+            // left by a crashed instance, it would point scripts at dead ports until this one is ready
+            Files.deleteIfExists(InstanceFile.path(dataDir));
             runtime.startParts(config);
             return runtime;
         } catch (Exception | Error e) {
@@ -101,6 +104,11 @@ public final class EddyRuntime implements AutoCloseable {
             }
             try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
                 admin.ensureTopics(new TopicPlan(config.kafka().partitions(), config.kafka().retention()));
+            } catch (TopicAdmin.KafkaTopicException e) {
+                // the embedded broker answered a moment ago; a configured cluster may be misnamed
+                if (config.kafka().embedded()) throw e;
+                throw new ConfigException("kafka.bootstrap: cannot set up Eddy's topics on " + bootstrap + ": "
+                        + e.getMessage());
             }
             publisher = own(new EventPublisher(bootstrap, config.kafka().produceTimeout(), config.kafka().produceTimeout()));
         } finally {

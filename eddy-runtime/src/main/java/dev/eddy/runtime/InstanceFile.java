@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * {@code <data-dir>/eddy.json}: the running instance's actual ports, URLs and keys, written once
  * it is ready, so scripts and tests can find it. Written to a temporary file and moved into
- * place so a reader never sees half of it; removed on a clean stop.
+ * place so a reader never sees half of it; removed at start (a crashed instance's would point
+ * scripts at its dead ports) and on a clean stop. Readable by its owner only: it holds the keys.
  */
 public record InstanceFile(long pid, String url, int httpPort, String kafkaBootstrap, int kafkaPort,
                            String flinkUrl, int flinkPort, String dataDir,
@@ -29,6 +30,8 @@ public record InstanceFile(long pid, String url, int httpPort, String kafkaBoots
         Path target = path(dataDir);
         Path tmp = dataDir.resolve("eddy.json.tmp");
         try {
+            Files.deleteIfExists(tmp);
+            OwnerOnlyFile.create(tmp);
             EventJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The write and read keys of an instance. Configured keys win; with none configured, Eddy makes
- * a write key and a read key once and keeps them in {@code <data-dir>/keys.json}, so a restart
- * keeps working with the same clients.
+ * a write key and a read key once and keeps them in {@code <data-dir>/keys.json}, readable by
+ * its owner only, so a restart keeps working with the same clients.
  */
 public record InstanceKeys(List<String> writeKeys, List<String> readKeys, boolean generated) {
     private static final ObjectMapper JSON = EventJson.MAPPER;
@@ -24,10 +24,12 @@ public record InstanceKeys(List<String> writeKeys, List<String> readKeys, boolea
         try {
             Stored stored;
             if (Files.exists(file)) {
+                OwnerOnlyFile.restrict(file);
                 stored = JSON.readValue(file.toFile(), Stored.class);
             } else {
                 stored = new Stored(newKey("wk_"), newKey("rk_"));
                 Files.createDirectories(dataDir);
+                OwnerOnlyFile.create(file);
                 JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), stored);
             }
             return new InstanceKeys(

@@ -9,15 +9,18 @@ import java.util.function.BooleanSupplier;
  * topics, analytics job RUNNING, views migrated). Ready when every check passes.
  */
 public final class Readiness {
-    private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    /** Replaced, never changed, on each add: probes read it without a lock, so a slow check never queues the next probe. */
+    private volatile Map<String, BooleanSupplier> checks = Map.of();
 
     public synchronized Readiness add(String name, BooleanSupplier check) {
-        checks.put(name, check);
+        Map<String, BooleanSupplier> next = new LinkedHashMap<>(checks);
+        next.put(name, check);
+        checks = next;
         return this;
     }
 
     /** Each check's current answer, in registration order. A check that throws is not ready. */
-    public synchronized Map<String, Boolean> status() {
+    public Map<String, Boolean> status() {
         Map<String, Boolean> out = new LinkedHashMap<>();
         checks.forEach((name, check) -> {
             boolean ok;
