@@ -5,6 +5,9 @@ import dev.eddy.runtime.InstanceFile;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -12,6 +15,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start Eddy: Kafka broker, Flink MiniCluster with the analytics job, views and HTTP API, in this process.")
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin
     RuntimeOptions options;
 
@@ -46,8 +51,11 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 stop.run();
+                LOG.info("Eddy stopped");
             } finally {
                 stopped.countDown();
+                // log4j2.xml leaves this to us: whatever the parts logged as they stopped is out
+                LogManager.shutdown();
             }
         }, "eddy-shutdown"));
         stopped.await();
