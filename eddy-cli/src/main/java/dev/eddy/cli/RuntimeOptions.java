@@ -36,8 +36,6 @@ final class RuntimeOptions {
     List<String> readKeys;
 
     EddyConfig load() {
-        Path file = config;
-        if (file == null && Files.exists(Path.of("eddy.yaml"))) file = Path.of("eddy.yaml");
         Map<String, Object> flags = new LinkedHashMap<>();
         if (port != null) flags.put("server.port", port);
         if (kafkaPort != null) flags.put("kafka.port", kafkaPort);
@@ -45,6 +43,12 @@ final class RuntimeOptions {
         if (dataDir != null) flags.put("dataDir", dataDir.toString());
         if (writeKeys != null) flags.put("server.writeKeys", writeKeys);
         if (readKeys != null) flags.put("server.readKeys", readKeys);
-        return ConfigLoader.load(file, System.getenv(), flags);
+        return load(config, flags);
+    }
+
+    /** The config from {@code file} (else {@code ./eddy.yaml} when it exists), the environment and {@code flags}. */
+    static EddyConfig load(Path file, Map<String, Object> flags) {
+        Path yaml = file == null && Files.exists(Path.of("eddy.yaml")) ? Path.of("eddy.yaml") : file;
+        return ConfigLoader.load(yaml, System.getenv(), flags);
     }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running Eddy's, from <data-dir>/eddy.json)")
     String bootstrap;
 
-    @Option(names = "--data-dir", defaultValue = "./eddy-data", description = "Data dir of the running Eddy (default ./eddy-data)")
+    @Option(names = "--data-dir", description = "Data dir of the running Eddy (default: as eddy run finds it, from EDDY_DATA_DIR or ./eddy.yaml, else ./eddy-data)")
     Path dataDir;
 
     @Spec
@@ -39,6 +40,8 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // where eddy run puts it: EDDY_DATA_DIR or ./eddy.yaml, else the default
+        if (dataDir == null) dataDir = Path.of(RuntimeOptions.load(null, Map.of()).dataDir());
         if (bootstrap == null && !Files.exists(InstanceFile.path(dataDir))) {
             throw new ParameterException(spec.commandLine(), "no running Eddy in " + dataDir + " (no "
                     + InstanceFile.path(dataDir).getFileName() + "): start one with ./eddy run, or give its --data-dir,"

@@ -69,6 +69,21 @@ class UserErrorsTest {
     }
 
     @Test
+    void tailLooksWhereRunPutsTheDataDir() throws Exception {
+        // EDDY_DATA_DIR, as eddy run reads it: only a process of its own can be given an environment
+        ProcessBuilder tail = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EddyCommand.class.getName(), "tail", "eddy.events")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        tail.environment().put("EDDY_DATA_DIR", dir.resolve("elsewhere").toString());
+        Process process = tail.start();
+
+        String said = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).isEqualTo(2);
+        assertThat(said).startsWith("no running Eddy in " + dir.resolve("elsewhere") + " (no eddy.json)");
+    }
+
+    @Test
     void generateSaysAtOnceWhenNothingAnswersAtItsUrl() throws Exception {
         int closed;
         try (ServerSocket probe = new ServerSocket(0)) {
