@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class EddyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EddyRuntime.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long /readyz waits for an external Kafka cluster to answer before calling it away. */
+    private static final Duration KAFKA_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final Readiness readiness = new Readiness();
@@ -101,6 +103,9 @@ public final class EddyRuntime implements AutoCloseable {
             } else {
                 bootstrap = config.kafka().bootstrap();
                 kafkaPort = -1;
+                // ingest answers 503 while the cluster is away: so should /readyz
+                TopicAdmin cluster = own(new TopicAdmin(bootstrap, KAFKA_PROBE_TIMEOUT));
+                readiness.add("kafka", cluster::clusterAnswers);
             }
             try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
                 admin.ensureTopics(new TopicPlan(config.kafka().partitions(), config.kafka().retention()));

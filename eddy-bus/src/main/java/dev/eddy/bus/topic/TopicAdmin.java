@@ -69,6 +69,15 @@ public final class TopicAdmin implements AutoCloseable {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
     }
 
+    /** Whether the cluster answers with at least one broker within the timeout: for a readiness probe. */
+    public boolean clusterAnswers() {
+        try {
+            return !await(admin.describeCluster().nodes()).isEmpty();
+        } catch (KafkaTopicException e) {
+            return false;
+        }
+    }
+
     /** All topic names, internal ones excluded. */
     public Set<String> listTopics() {
         return await(admin.listTopics().names());
