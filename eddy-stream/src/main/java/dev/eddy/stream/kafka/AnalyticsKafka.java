@@ -6,6 +6,7 @@ import dev.eddy.stream.event.LateEvent;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -58,6 +59,9 @@ public final class AnalyticsKafka {
                 .setRecordSerializer(new LateEventSerializer(Topics.LATE))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(LATE_TRANSACTIONAL_ID_PREFIX)
+                // reuse ids once committed: the default names a new one at every checkpoint, and the
+                // broker keeps each for transactional.id.expiration.ms (7 days), some 86,000 a day
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         Long.toString(TRANSACTION_TIMEOUT.toMillis()))
                 .build();

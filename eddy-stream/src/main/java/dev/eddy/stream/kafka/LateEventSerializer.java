@@ -7,6 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -16,8 +21,13 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * Writes a {@link LateEvent} as {@code eddy.events} has it (key: the event's partition key,
  * value: its canonical JSON unchanged) with a header {@value #LATE_MS_HEADER} telling, in
  * decimal milliseconds, how late it was.
+ *
+ * <p>The record carries no timestamp of its own, so the producer stamps it with the time it was
+ * written: the event time (in the JSON) is by definition long past, which would let retention
+ * delete a week-late event at once, and Kafka refuses a time before 1970 outright, failing the
+ * job on every replay of such a record.
  */
-public final class LateEventSerializer implements KafkaRecordSerializationSchema<LateEvent> {
+public final class LateEventSerializer implements KafkaRecordSerializationSchema<LateEvent>, KafkaDatasetFacetProvider {
 
     public static final String LATE_MS_HEADER = "eddy-late-ms";
 
@@ -40,6 +50,12 @@ public final class LateEventSerializer implements KafkaRecordSerializationSchema
         byte[] key = partitionKey == null ? null : partitionKey.getBytes(StandardCharsets.UTF_8);
         List<Header> headers = List.of(new RecordHeader(
                 LATE_MS_HEADER, Long.toString(late.lateByMs()).getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(topic, null, timestamp, key, late.eventJson(), headers);
+        return new ProducerRecord<>(topic, null, null, key, late.eventJson(), headers);
+    }
+
+    /** The topic written to: the sink's pooled transactional ids need it named up front. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 }
