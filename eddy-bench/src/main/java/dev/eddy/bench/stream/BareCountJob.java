@@ -37,7 +37,7 @@ public final class BareCountJob {
         try (EmbeddedFlink flink = new EmbeddedFlink(flinkDir, 0, config.flink().parallelism()).start()) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
                     "127.0.0.1", flink.restPort(), AnalyticsDeployment.stateAndCheckpoints(flinkDir.resolve("checkpoints"), config));
-            env.fromSource(AnalyticsKafka.eventsSource(bootstrap, GROUP_ID),
+            env.fromSource(AnalyticsKafka.eventsSource(bootstrap, GROUP_ID, config.ingest().maxFutureSkew()),
                             AnalyticsJob.watermarks(AnalyticsDeployment.settings(config)), Topics.EVENTS)
                     .uid("bare-source")
                     .sinkTo(new CountingSink<>(tally))

@@ -72,7 +72,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
 
         StreamExecutionEnvironment env =
                 new RemoteStreamEnvironment("127.0.0.1", restPort, conf, new String[0], new URL[0], restoreSettings);
-        AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap), MetricsSink.upserting(views),
+        AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()), MetricsSink.upserting(views),
                 AnalyticsKafka.lateEventsSink(bootstrap), settings(config));
         return new AnalyticsDeployment(env.executeAsync(JOB_NAME));
     }

@@ -42,6 +42,11 @@ public record AnalyticsEvent(
         };
     }
 
+    /** The same event counted at another time; its JSON, handed on unchanged when late, keeps the original. */
+    public AnalyticsEvent at(long otherTimestampMillis) {
+        return new AnalyticsEvent(dedupKey, series, userKey, otherTimestampMillis, eventJson);
+    }
+
     /** Whether the event counts in the per-minute metrics. */
     public boolean counted() {
         return series != null;

@@ -32,20 +32,21 @@ public final class AnalyticsKafka {
     /**
      * Reads {@code eddy.events} from the committed offsets of {@link #GROUP_ID}, or from the
      * earliest when there are none (never the latest: a first start or a restart without a
-     * checkpoint must not skip events). Malformed records are skipped and counted.
+     * checkpoint must not skip events). Malformed records are skipped and counted; see
+     * {@link EventDeserializer} for {@code maxFutureSkew}.
      */
-    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers) {
-        return eventsSource(bootstrapServers, GROUP_ID);
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, Duration maxFutureSkew) {
+        return eventsSource(bootstrapServers, GROUP_ID, maxFutureSkew);
     }
 
     /** The same source under another consumer group, e.g. a benchmark's baseline job. */
-    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, String groupId) {
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, String groupId, Duration maxFutureSkew) {
         return KafkaSource.<AnalyticsEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(Topics.EVENTS)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new EventDeserializer())
+                .setDeserializer(new EventDeserializer(maxFutureSkew))
                 .build();
     }
 

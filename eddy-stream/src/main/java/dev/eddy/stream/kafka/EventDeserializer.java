@@ -3,6 +3,8 @@ package dev.eddy.stream.kafka;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.time.DurationChecks;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,6 +20,13 @@ import org.slf4j.LoggerFactory;
  * (see {@link AnalyticsEventReader}).
  * A record that is not a canonical event, or whose time or name the views cannot hold, is skipped
  * and counted: one bad record must not stop the job, and failing would only replay it forever.
+ *
+ * <p>An event dated further ahead of its record's write time than {@code ingest.maxFutureSkew}
+ * counts at that write time, as ingest clamps such a time to {@code receivedAt} (a no-op for the
+ * records ingest writes). Written straight to the topic by a producer whose clock, or backfill,
+ * runs months ahead, it would otherwise move event time on for its partition and, kept in the
+ * checkpoint, make every real event after it late. Kafka keeps record times within an hour of
+ * the broker's clock ({@code log.message.timestamp.after.max.ms}).
  */
 public final class EventDeserializer implements KafkaRecordDeserializationSchema<AnalyticsEvent> {
 
@@ -26,7 +35,13 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
 
+    private final long maxFutureSkewMs;
     private transient Counter malformed;
+
+    /** @param maxFutureSkew how far ahead of its record's write time an event time may be ({@code ingest.maxFutureSkew}) */
+    public EventDeserializer(Duration maxFutureSkew) {
+        this.maxFutureSkewMs = DurationChecks.notNegative(maxFutureSkew, "maxFutureSkew").toMillis();
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -52,6 +67,12 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
         if (event == null) {
             malformed.inc();
             return;
+        }
+        if (record.timestamp() >= 0 && event.timestampMillis() - record.timestamp() > maxFutureSkewMs) {
+            LOG.warn("event at {}-{}@{} is dated {}, more than {} after its record was written: counted at {}",
+                    record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(event.timestampMillis()),
+                    Duration.ofMillis(maxFutureSkewMs), Instant.ofEpochMilli(record.timestamp()));
+            event = event.at(record.timestamp());
         }
         out.collect(event);
     }

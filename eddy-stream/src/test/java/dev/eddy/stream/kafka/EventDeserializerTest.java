@@ -2,16 +2,19 @@ package dev.eddy.stream.kafka;
 
 import static dev.eddy.stream.event.TestEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -21,6 +24,8 @@ import org.apache.flink.util.SimpleUserCodeClassLoader;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +33,9 @@ class EventDeserializerTest {
 
     private final Map<String, Counter> counters = new HashMap<>();
     private final List<AnalyticsEvent> out = new ArrayList<>();
-    private final EventDeserializer deserializer = new EventDeserializer();
+    private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
+
+    private final EventDeserializer deserializer = new EventDeserializer(MAX_FUTURE_SKEW);
 
     @BeforeEach
     void open() {
@@ -52,7 +59,13 @@ class EventDeserializerTest {
     }
 
     private void deserialize(byte[] value) throws Exception {
-        deserializer.deserialize(new ConsumerRecord<>("eddy.events", 0, out.size(), null, value), new Collector<>() {
+        deserialize(ConsumerRecord.NO_TIMESTAMP, value);
+    }
+
+    /** As a record written at {@code writtenAt} (epoch millis), its CreateTime. */
+    private void deserialize(long writtenAt, byte[] value) throws Exception {
+        deserializer.deserialize(new ConsumerRecord<>("eddy.events", 0, out.size(), writtenAt, TimestampType.CREATE_TIME,
+                0, value == null ? 0 : value.length, null, value, new RecordHeaders(), Optional.empty()), new Collector<>() {
             @Override
             public void collect(AnalyticsEvent record) {
                 out.add(record);
@@ -117,5 +130,20 @@ class EventDeserializerTest {
 
         assertThat(out).extracting(AnalyticsEvent::dedupKey).containsExactly("200");
         assertThat(counters.get(EventDeserializer.MALFORMED_METRIC).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void countsEventsDatedTooFarAheadOfTheirRecordAtTheRecordsTime() throws Exception {
+        long writtenAt = 1_800_000_000_000L;
+        long skew = MAX_FUTURE_SKEW.toMillis();
+
+        deserialize(writtenAt, EventJson.encode(track("within", "Signed Up", "alice", writtenAt + skew)));
+        deserialize(writtenAt, EventJson.encode(track("beyond", "Signed Up", "alice", writtenAt + skew + 1)));
+        deserialize(EventJson.encode(track("unstamped", "Signed Up", "alice", writtenAt + skew + 1)));
+
+        assertThat(out).extracting(AnalyticsEvent::dedupKey, AnalyticsEvent::timestampMillis).containsExactly(
+                tuple("within", writtenAt + skew), tuple("beyond", writtenAt), tuple("unstamped", writtenAt + skew + 1));
+        assertThat(out.get(1).eventJson()).as("handed on unchanged if late").isEqualTo(
+                EventJson.encode(track("beyond", "Signed Up", "alice", writtenAt + skew + 1)));
     }
 }
