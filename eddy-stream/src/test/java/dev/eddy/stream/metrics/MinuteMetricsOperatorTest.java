@@ -53,6 +53,18 @@ class MinuteMetricsOperatorTest {
                 TypeInformation.of(WindowKey.class));
     }
 
+    /** Checkpoint 1 taken at processing time 500, then a new operator restored from it at that time. */
+    private void restartFromACheckpointAt500() throws Exception {
+        // as a task does at every checkpoint: the operator writes its state behind
+        harness.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 500);
+        harness.close();
+        harness = newHarness();
+        harness.setProcessingTime(500);
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     private void send(AnalyticsEvent event) throws Exception {
         harness.processElement(event, event.timestampMillis());
     }
@@ -184,15 +196,8 @@ class MinuteMetricsOperatorTest {
         send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
         harness.processWatermark(END);
         send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
-        // as a task does at every checkpoint: the operator writes its state behind
-        harness.prepareSnapshotPreBarrier(1);
-        OperatorSubtaskState snapshot = harness.snapshot(1, 500);
-        harness.close();
 
-        harness = newHarness();
-        harness.setProcessingTime(500);
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpointAt500();
         assertThat(harness.numProcessingTimeTimers()).as("the update timer is restored").isEqualTo(1);
 
         harness.setProcessingTime(1_000);
@@ -207,13 +212,8 @@ class MinuteMetricsOperatorTest {
         long cleanup = END - 1 + LATENESS.toMillis();
         harness.processWatermark(cleanup);
         assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
-        OperatorSubtaskState snapshot = harness.snapshot(1, 500);
-        harness.close();
 
-        harness = newHarness();
-        harness.setProcessingTime(500);
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpointAt500();
         // no watermark yet, as after a restore until every input has sent one
         var tooLate = track("m2", "Signed Up", "bob", START + 2_000);
         send(AnalyticsEvent.of(tooLate, EventJson.encode(tooLate)));
