@@ -8,7 +8,7 @@ import dev.eddy.bench.ingest.CanonicalRecords;
 import dev.eddy.bench.ingest.HttpIngest;
 import dev.eddy.bench.ingest.RawProducer;
 import dev.eddy.bench.ingest.SegmentBatches;
-import dev.eddy.bench.stream.BareCountJob;
+import dev.eddy.bench.stream.BareCatchUpProcess;
 import dev.eddy.bench.stream.CatchUp;
 import dev.eddy.bench.stream.TopicPrefill;
 import dev.eddy.bus.broker.EmbeddedKafka;
@@ -47,8 +47,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <ol>
  *   <li>stream: {@code eddy.events} of a fresh data dir is pre-filled; the bare counting job reads
- *       it on a MiniCluster in this JVM; then Eddy starts on that data dir and its analytics job
- *       catches up until the view has counted every event;
+ *       it in a fresh JVM with Eddy's flags, its own broker and MiniCluster on that data; then Eddy
+ *       starts on that data dir and its analytics job catches up until the view has counted
+ *       every event;
  *   <li>footprint: a second, fresh Eddy starts, timed to {@code /readyz};
  *   <li>ingest: Segment batches posted by concurrent clients, then the same events' canonical
  *       records written by a raw producer to the same broker, each after the job caught up;
@@ -66,7 +67,8 @@ public final class Bench {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration QUIET_TIMEOUT = Duration.ofMinutes(5);
-    private static final long MB = 1024 * 1024;
+    /** The unit, and that of the RSS target (1.2 GB): 10^6 bytes, not MiB. */
+    private static final long MB = 1_000_000;
     private static final long INGEST_SEED = 1;
     private static final long WARMUP_SEED = 2;
     private static final long STREAM_SEED = 3;
@@ -138,7 +140,6 @@ public final class Bench {
         Path dataDir = work.resolve("stream");
         EddyConfig.Kafka kafka = EddyConfig.defaults().kafka();
         TopicPrefill.Prefill prefill;
-        CatchUp bare;
         // the broker of the data dir Eddy starts on next, run here while Eddy is not: its job must not read yet
         try (EmbeddedKafka broker = new EmbeddedKafka(dataDir.resolve("kafka"), 0).start()) {
             try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
@@ -146,9 +147,9 @@ public final class Bench {
             }
             prefill = withBar("pre-fill eddy.events", plan.streamEvents(), p ->
                     TopicPrefill.write(broker.bootstrapServers(), plan.streamEvents(), STREAM_SEED, plan.batchSize(), p));
-            bare = withBar("bare Flink job", plan.streamEvents(), p ->
-                    BareCountJob.run(broker.bootstrapServers(), work.resolve("bare-flink"), prefill.events(), p));
         }
+        CatchUp bare = withBar("bare Flink job", plan.streamEvents(), p -> BareCatchUpProcess.run(dataDir.resolve("kafka"),
+                work.resolve("bare-flink"), prefill.events(), EDDY_JVM, work.resolve("bare-flink.log"), p));
         try (EddyProcess eddy = EddyProcess.start(dataDir, eddyJvm(), Map.of(), List.of(), READY_TIMEOUT)) {
             EddyApi api = new EddyApi(eddy.instance());
             String flink = eddy.instance().flinkUrl();
@@ -204,7 +205,7 @@ public final class Bench {
         }
     }
 
-    /** Freshness under steady traffic; RSS and heap sampled every second in its second half. */
+    /** Freshness under steady traffic; RSS and heap sampled every second in the second half of the traffic. */
     private Latencies freshness(EddyProcess eddy, EddyApi api, List<Long> rss, List<Long> heap) throws Exception {
         long traffic = plan.freshnessDuration().toMillis();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -214,6 +215,8 @@ public final class Bench {
                 sample(() -> rss.add(eddy.residentBytes()));
                 sample(() -> heap.add(api.heapUsedBytes()));
             }, traffic / 2, 1000, TimeUnit.MILLISECONDS);
+            // only while the traffic runs, not while the last markers settle after it
+            sampler.schedule(sampler::shutdown, traffic, TimeUnit.MILLISECONDS);
             FreshnessProbe probe = new FreshnessProbe(api, URI.create(eddy.instance().url()), eddy.instance().writeKeys().get(0));
             long events = (long) Math.ceil(plan.freshnessRate() * plan.freshnessDuration().toNanos() / 1e9);
             latencies = withBar(String.format("freshness at %.0f events/s", plan.freshnessRate()), events, p ->

@@ -47,8 +47,9 @@ final class BenchChart {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Figure f : report.figures()) {
             if (!f.unit().equals(unit)) continue;
-            // "p99" fits under a bar where "freshness_p99" does not
-            String label = f.name().replace("freshness_", "");
+            // "p99" fits under a bar where "freshness_p99" does not; the rate is the traffic the
+            // freshness was measured under, not a capacity beside ingest and stream
+            String label = f.name().equals("freshness_rate") ? "freshness traffic" : f.name().replace("freshness_", "");
             data.addValue(f.value(), "Eddy", label);
             if (f.baseline() != null) data.addValue(f.baseline(), "baseline", label);
         }

@@ -20,7 +20,7 @@ public record MachineInfo(int cpus, String cpuModel, long memoryMb, String os, S
     private static long totalMemoryMb() {
         String total = procField("/proc/meminfo", "MemTotal");
         String kb = total.replaceAll("[^0-9]", "");
-        return kb.isEmpty() ? -1 : Long.parseLong(kb) / 1024;
+        return kb.isEmpty() ? -1 : Long.parseLong(kb) * 1024 / 1_000_000;
     }
 
     /** The first {@code name: value} line of a /proc file, or "unknown" off Linux. */

@@ -56,7 +56,17 @@ public final class EddyApi {
 
     /** Event counts per series name in the minutes [from, to), summed over the minutes. */
     public Map<String, Long> countsByEvent(Instant from, Instant to) throws IOException, InterruptedException {
-        String query = "from=" + encode(from.toString()) + "&to=" + encode(to.toString());
+        return countsByEvent(from, to, null);
+    }
+
+    /** Events of one series in the minutes [from, to). */
+    public long count(Instant from, Instant to, String event) throws IOException, InterruptedException {
+        return countsByEvent(from, to, event).getOrDefault(event, 0L);
+    }
+
+    private Map<String, Long> countsByEvent(Instant from, Instant to, String event) throws IOException, InterruptedException {
+        String query = "from=" + encode(from.toString()) + "&to=" + encode(to.toString())
+                + (event == null ? "" : "&event=" + encode(event));
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/metrics/events?" + query))
                 .timeout(TIMEOUT).header("Authorization", bearer).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

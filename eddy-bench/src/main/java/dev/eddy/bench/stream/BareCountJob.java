@@ -37,6 +37,8 @@ public final class BareCountJob {
         try (EmbeddedFlink flink = new EmbeddedFlink(flinkDir, 0, config.flink().parallelism()).start()) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
                     "127.0.0.1", flink.restPort(), AnalyticsDeployment.stateAndCheckpoints(flinkDir.resolve("checkpoints"), config));
+            // as AnalyticsJob does: records handed on, not copied, between chained steps
+            env.getConfig().enableObjectReuse();
             env.fromSource(AnalyticsKafka.eventsSource(bootstrap, GROUP_ID, config.ingest().maxFutureSkew()),
                             AnalyticsJob.watermarks(AnalyticsDeployment.settings(config)), Topics.EVENTS)
                     .uid("bare-source")
