@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Send simulated user traffic (Segment batches) to an Eddy, retrying failures with the same messageIds, and write the exact expected per-minute views.")
 final class GenerateCommand implements Callable<Integer> {
+    /** How long a stop (Ctrl-C, SIGTERM) waits for the in-flight batches, the truth file and the summary. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     @Option(names = "--url", required = true, description = "Eddy's base URL, e.g. http://localhost:8080")
     URI url;
 
@@ -63,9 +66,6 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    /** How long a stop (Ctrl-C, SIGTERM) waits for the in-flight batches, the truth file and the summary. */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private volatile ProgressBar bar;
 
