@@ -41,10 +41,11 @@ import java.util.regex.Pattern;
  * dataschema and every extension attribute are kept in {@code context.cloudevents}.
  *
  * <p>Each event is checked against the spec with one error per problem: required id, source,
- * specversion ("1.0") and type (a name the views can hold,
- * {@link dev.eddy.model.metrics.ViewLimits#eventNameProblem}, as a Segment event name); time, dataschema and source well-formed; extension names and
- * values; data consistent with its content type; {@link IngestLimits#MAX_EVENT_BYTES}. The SDK
- * ({@code cloudevents-json-jackson}) then reads the attributes into a {@link CloudEvent}.
+ * specversion ("1.0") and type (a name the views can hold, as a Segment event name: {@link
+ * dev.eddy.model.metrics.ViewLimits#eventNameProblem}); time, dataschema and source well-formed;
+ * extension names and values; data consistent with its content type; {@link
+ * IngestLimits#MAX_EVENT_BYTES}. The SDK ({@code cloudevents-json-jackson}) then reads the
+ * attributes into a {@link CloudEvent}.
  *
  * <p>A body that is not JSON (or not an object / array where one is needed) yields a single
  * {@link MappedEvent} with index {@link FieldError#REQUEST}; its raw is the body as text (or
