@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,7 +109,13 @@ public final class EddyRuntime implements AutoCloseable {
                 readiness.add("kafka", cluster::clusterAnswers);
             }
             try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
-                admin.ensureTopics(new TopicPlan(config.kafka().partitions(), config.kafka().retention()));
+                TopicPlan plan = new TopicPlan(config.kafka().partitions(), config.kafka().retention());
+                admin.ensureTopics(plan);
+                List<String> drift = admin.driftFrom(plan);
+                if (!drift.isEmpty()) {
+                    LOG.warn("Eddy's topics exist already and differ from kafka.partitions and kafka.retention,"
+                            + " which apply only to topics Eddy creates: {}", String.join("; ", drift));
+                }
             } catch (TopicAdmin.KafkaTopicException e) {
                 // the embedded broker answered a moment ago; a configured cluster may be misnamed
                 if (config.kafka().embedded()) throw e;

@@ -1,6 +1,9 @@
 package dev.eddy.bus.topic;
 
+import dev.eddy.model.Topics;
+import dev.eddy.model.config.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,10 +16,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -76,6 +83,36 @@ public final class TopicAdmin implements AutoCloseable {
         } catch (KafkaTopicException e) {
             return false;
         }
+    }
+
+    /**
+     * How Eddy's existing topics differ from {@code plan} in partitions and retention, one line
+     * each ("eddy.events has 4 partitions, the plan 8"); empty when they agree. Nothing changes
+     * them: more partitions would move users' keys and break their order, and a cluster's
+     * retention may be someone's choice. Topics missing are left out.
+     */
+    public List<String> driftFrom(TopicPlan plan) {
+        Set<String> existing = listTopics();
+        List<String> topics = Topics.ALL.stream().filter(existing::contains).toList();
+        if (topics.isEmpty()) return List.of();
+        Map<String, Integer> partitions = partitionCounts(topics);
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all());
+        List<String> drift = new ArrayList<>();
+        for (String topic : topics) {
+            int planned = plan.partitionsOf(topic);
+            if (partitions.get(topic) != planned) {
+                drift.add(topic + " has " + partitions.get(topic) + " partitions, the plan " + planned);
+            }
+            ConfigEntry retention = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                    .get(TopicConfig.RETENTION_MS_CONFIG);
+            long retentionMs = retention == null ? -1 : Long.parseLong(retention.value());
+            if (retentionMs != plan.retention().toMillis()) {
+                drift.add(topic + " keeps records " + (retentionMs < 0 ? "for ever" : Durations.format(Duration.ofMillis(retentionMs)))
+                        + ", the plan " + Durations.format(plan.retention()));
+            }
+        }
+        return drift;
     }
 
     /** All topic names, internal ones excluded. */

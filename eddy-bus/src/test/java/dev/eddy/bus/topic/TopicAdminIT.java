@@ -44,6 +44,15 @@ class TopicAdminIT {
             assertThat(admin.ensureTopics(new TopicPlan(8, Duration.ofDays(9)))).isEmpty();
             assertThat(admin.partitionCounts(Topics.ALL)).isEqualTo(
                     Map.of(Topics.EVENTS, 5, Topics.INVALID, 1, Topics.LATE, 5, Topics.ALERTS, 1));
+            // ... but says where the topics differ from it
+            assertThat(admin.driftFrom(plan)).isEmpty();
+            assertThat(admin.driftFrom(new TopicPlan(8, Duration.ofDays(9)))).containsExactly(
+                    "eddy.events has 5 partitions, the plan 8",
+                    "eddy.events keeps records 3d, the plan 9d",
+                    "eddy.events.invalid keeps records 3d, the plan 9d",
+                    "eddy.events.late has 5 partitions, the plan 8",
+                    "eddy.events.late keeps records 3d, the plan 9d",
+                    "eddy.alerts keeps records 3d, the plan 9d");
 
             String dlt = Topics.handlerDeadLetter("webhook");
             assertThat(admin.ensureTopic(plan, dlt)).isTrue();
