@@ -5,7 +5,6 @@ import dev.eddy.stream.event.AnalyticsEvent;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +46,7 @@ public class DedupBenchmark {
     public void setUp() throws Exception {
         events = SampleTraffic.analyticsEvents(EVENTS).toArray(AnalyticsEvent[]::new);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Deduplicator(Duration.ofHours(24))), AnalyticsEvent::dedupKey, Types.STRING);
+                new Deduplicator(Duration.ofHours(24)), AnalyticsEvent::dedupKey, Types.STRING);
         harness.setStateBackend(StateBackends.named(backend));
         harness.open();
         for (AnalyticsEvent e : events) harness.processElement(new StreamRecord<>(e, e.timestampMillis()));

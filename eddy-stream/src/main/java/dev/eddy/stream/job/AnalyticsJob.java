@@ -91,9 +91,8 @@ public final class AnalyticsJob {
                 .filter(AnalyticsEvent::counted)
                 .name("counted types")
                 .keyBy(AnalyticsEvent::dedupKey)
-                .process(new Deduplicator(settings.dedupTtl()))
+                .transform("dedup", TypeInformation.of(AnalyticsEvent.class), new Deduplicator(settings.dedupTtl()))
                 .uid(DEDUP_UID)
-                .name("dedup")
                 .keyBy(WindowKey::of)
                 .transform("minute metrics", TypeInformation.of(MinuteMetric.class),
                         new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))

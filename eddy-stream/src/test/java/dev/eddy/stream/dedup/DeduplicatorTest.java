@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +26,7 @@ class DeduplicatorTest {
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Deduplicator(TTL)), AnalyticsEvent::dedupKey, Types.STRING);
+                new Deduplicator(TTL), AnalyticsEvent::dedupKey, Types.STRING);
         harness.setStateTtlProcessingTime(0);
         harness.open();
     }
@@ -72,5 +77,96 @@ class DeduplicatorTest {
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void restoredOnRocksDbItStillDropsRetries() throws Exception {
+        var before = new KeyedOneInputStreamOperatorTestHarness<>(
+                new Deduplicator(TTL), AnalyticsEvent::dedupKey, Types.STRING);
+        before.setStateBackend(new EmbeddedRocksDBStateBackend());
+        before.open();
+        for (int i = 0; i < 1_000; i++) {
+            before.processElement(analyticsTrack("m" + i, "Signed Up", "alice", 1_000), 1_000);
+        }
+        OperatorSubtaskState snapshot = before.snapshot(1, 1_000);
+        before.close();
+
+        var after = new KeyedOneInputStreamOperatorTestHarness<>(
+                new Deduplicator(TTL), AnalyticsEvent::dedupKey, Types.STRING);
+        after.setStateBackend(new EmbeddedRocksDBStateBackend());
+        after.initializeState(snapshot);
+        after.open();
+        for (int i = 0; i < 1_010; i++) {
+            after.processElement(analyticsTrack("m" + i, "Signed Up", "alice", 1_000), 1_000);
+        }
+        assertThat(after.extractOutputValues()).extracting(AnalyticsEvent::dedupKey)
+                .containsExactly("m1000", "m1001", "m1002", "m1003", "m1004", "m1005", "m1006", "m1007", "m1008", "m1009");
+        after.close();
+    }
+
+    /**
+     * Two instances' state (and filters) restored into one, and one's into two: each key group's
+     * filter must go with its keys, or a retry of a key it never saw would pass as new.
+     */
+    @Test
+    void rescaledItStillDropsRetries() throws Exception {
+        List<AnalyticsEvent> seen = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) seen.add(analyticsTrack("m" + i, "Signed Up", "alice", 1_000));
+
+        OperatorSubtaskState fromTwo = AbstractStreamOperatorTestHarness.repackageState(
+                snapshotOf(0, 2, seen), snapshotOf(1, 2, seen));
+        assertThat(outputOf(restored(fromTwo, 0, 1), seen)).isEmpty();
+
+        OperatorSubtaskState fromOne = snapshotOf(0, 1, seen);
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var harness = restored(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    fromOne, MAX_PARALLELISM, 1, 2, subtask), subtask, 2);
+            assertThat(outputOf(harness, seen)).as("subtask %d of 2", subtask).isEmpty();
+            assertThat(outputOf(harness, List.of(analyticsTrack("new-" + subtask, "Signed Up", "alice", 1_000))))
+                    .hasSize(1);
+        }
+    }
+
+    private static final int MAX_PARALLELISM = 128;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> instance(
+            int subtask, int parallelism) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new Deduplicator(TTL), AnalyticsEvent::dedupKey,
+                Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return harness;
+    }
+
+    private static OperatorSubtaskState snapshotOf(int subtask, int parallelism, List<AnalyticsEvent> events)
+            throws Exception {
+        var harness = instance(subtask, parallelism);
+        harness.open();
+        outputOf(harness, events);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
+        harness.close();
+        return snapshot;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> restored(
+            OperatorSubtaskState state, int subtask, int parallelism) throws Exception {
+        var harness = instance(subtask, parallelism);
+        harness.initializeState(state);
+        harness.open();
+        return harness;
+    }
+
+    /** What the instance lets through of those events whose keys it owns. */
+    private static List<AnalyticsEvent> outputOf(
+            KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> harness,
+            List<AnalyticsEvent> events) throws Exception {
+        var task = harness.getEnvironment().getTaskInfo();
+        harness.getOutput().clear();
+        for (AnalyticsEvent event : events) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(event.dedupKey(), MAX_PARALLELISM,
+                    task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+                harness.processElement(event, event.timestampMillis());
+            }
+        }
+        return harness.extractOutputValues();
     }
 }

@@ -26,7 +26,6 @@ import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
@@ -45,17 +44,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the events of {@link #metricsBefore} or {@link #dedupBefore}: {@code minute-metrics-v1} by the
  * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
  * ff12570, with this class's writer run against it), the {@code -v2} and {@code dedup-v1} files by
- * this version. The two metrics files hold the same state, as they should: the operator kept the
- * state and timer names; they differ in the snapshot's ids only. When a step's state changes shape on purpose,
- * keep the old files (they are what existing installs hold), bump the step's layout below and write
- * the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
+ * the version after it, {@code dedup-v2} (the state with dedup's filters, raw keyed state) by the
+ * one after that. The two metrics files hold the same state, as they should: the operator kept the
+ * state and timer names; they differ in the snapshot's ids only. When a step's state changes shape
+ * on purpose, keep the old files (they are what existing installs hold), bump the step's layout
+ * below and write the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
  * -Deddy.state.write=$PWD/eddy-stream/src/test/resources/state}.
  */
 class StateCompatibilityTest {
 
     /** The state layout of this version's steps: the names their snapshots are written under. */
     private static final String METRICS_LAYOUT = "minute-metrics-v2";
-    private static final String DEDUP_LAYOUT = "dedup-v1";
+    private static final String DEDUP_LAYOUT = "dedup-v2";
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
@@ -134,7 +134,7 @@ class StateCompatibilityTest {
     }
 
     @ParameterizedTest(name = "{0} into {1}")
-    @CsvSource({"dedup-v1, hashmap", "dedup-v1, rocksdb"})
+    @CsvSource({"dedup-v1, hashmap", "dedup-v1, rocksdb", "dedup-v2, hashmap", "dedup-v2, rocksdb"})
     void dedupRemembersWhatItSawForItsTtl(String snapshot, String backend) throws Exception {
         var harness = dedupHarness(backend);
         harness.setStateTtlProcessingTime(TTL.toMillis() - 1);
@@ -193,7 +193,7 @@ class StateCompatibilityTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> dedupHarness(
             String backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Deduplicator(TTL)), AnalyticsEvent::dedupKey, Types.STRING);
+                new Deduplicator(TTL), AnalyticsEvent::dedupKey, Types.STRING);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

@@ -1,0 +1,194 @@
+package dev.eddy.stream.dedup;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dedup keys of one key group seen within the TTL, as Bloom filters on the heap, in front of
+ * the state that remembers them exactly. A key the filters have not seen is certainly a first
+ * sighting, so dedup need not look it up; a key they may have seen is looked up. The filters
+ * therefore never change what dedup lets through, only how often it reads its state: on RocksDB
+ * a first sighting is a lookup that misses, which RocksDB must rule out in its memtable and in
+ * the filter of every file, and it was most of dedup's cost.
+ *
+ * <p>Keys are filed in generations one TTL long, by processing time as the state's TTL is: a key
+ * is remembered for one TTL from its first sighting, so the current and the previous generation
+ * hold every key the state still remembers, and older generations are dropped. A generation grows
+ * in segments, each {@value #GROWTH} times the size of the one before, so a key group's traffic
+ * need not be known ahead; past {@value #MAX_SEGMENTS} segments the last one fills beyond its
+ * capacity and more keys are looked up (its false positives rise), never fewer.
+ *
+ * <p>A key group restored without filters (a checkpoint of a version before them, or taken with
+ * another TTL) has keys in state that are in no filter: until those have expired, two
+ * generations on, every key is looked up.
+ */
+final class SeenKeysFilter {
+
+    /**
+     * Keys of a generation's first segment: 19 KB at 1 % false positives; 2.5 MB for all 128 key
+     * groups of a job, which holds 2M keys per TTL before the second segments are needed. A
+     * generation's three segments hold 344,064 keys in 412 KB.
+     */
+    static final long FIRST_SEGMENT_KEYS = 16_384;
+    static final int GROWTH = 4;
+    static final int MAX_SEGMENTS = 3;
+    private static final double FALSE_POSITIVES = 0.01;
+    private static final byte FORMAT = 1;
+
+    private final long ttlMillis;
+    /** The first generation in which the filters hold every key of the state. */
+    private final long trustedFrom;
+    private Generation current;
+    private Generation previous;
+
+    private SeenKeysFilter(long ttlMillis, long trustedFrom, Generation current, Generation previous) {
+        this.ttlMillis = ttlMillis;
+        this.trustedFrom = trustedFrom;
+        this.current = current;
+        this.previous = previous;
+    }
+
+    /** For a key group whose state holds no key. */
+    static SeenKeysFilter empty(long ttlMillis) {
+        return new SeenKeysFilter(ttlMillis, Long.MIN_VALUE, Generation.none(), Generation.none());
+    }
+
+    /** For a key group whose state may hold keys the filters never saw. */
+    static SeenKeysFilter untrusted(long ttlMillis, long nowMillis) {
+        return new SeenKeysFilter(ttlMillis, generation(nowMillis, ttlMillis) + 2, Generation.none(), Generation.none());
+    }
+
+    /**
+     * Files a sighting of a key, by a 64-bit hash of it, and says whether it is certainly the
+     * key's first within the TTL. False means it may not be: look the key up.
+     */
+    boolean certainlyFirst(long keyHash, long nowMillis) {
+        long generation = generation(nowMillis, ttlMillis);
+        if (generation > current.index) {
+            previous = generation == current.index + 1 ? current : Generation.none();
+            current = new Generation(generation, new ArrayList<>());
+        }
+        boolean maybeSeenBefore = previous.mightContain(keyHash);
+        boolean newToCurrent = current.add(keyHash);
+        return newToCurrent && !maybeSeenBefore && generation >= trustedFrom;
+    }
+
+    private static long generation(long nowMillis, long ttlMillis) {
+        return Math.floorDiv(nowMillis, ttlMillis);
+    }
+
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeLong(ttlMillis);
+        out.writeLong(trustedFrom);
+        current.writeTo(out);
+        previous.writeTo(out);
+    }
+
+    /** Reads what {@link #writeTo} wrote; filters kept under another TTL are of no use with this one. */
+    static SeenKeysFilter readFrom(DataInputStream in, long ttlMillis, long nowMillis) throws IOException {
+        byte format = in.readByte();
+        if (format != FORMAT) {
+            throw new IOException("dedup filters of an unknown format: " + format);
+        }
+        long keptTtl = in.readLong();
+        long trustedFrom = in.readLong();
+        Generation current = Generation.readFrom(in);
+        Generation previous = Generation.readFrom(in);
+        return keptTtl == ttlMillis
+                ? new SeenKeysFilter(ttlMillis, trustedFrom, current, previous)
+                : untrusted(ttlMillis, nowMillis);
+    }
+
+    /** The keys first seen in one TTL-long stretch of processing time. */
+    private record Generation(long index, List<Segment> segments) {
+
+        static Generation none() {
+            return new Generation(Long.MIN_VALUE, List.of());
+        }
+
+        boolean mightContain(long keyHash) {
+            for (Segment segment : segments) {
+                if (segment.keys.mightContain(keyHash)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Adds a key to the newest segment; true if the generation certainly did not hold it. */
+        boolean add(long keyHash) {
+            if (segments.isEmpty()) {
+                segments.add(new Segment(FIRST_SEGMENT_KEYS));
+            }
+            int newest = segments.size() - 1;
+            boolean maybeHeld = false;
+            for (int i = 0; i < newest && !maybeHeld; i++) {
+                maybeHeld = segments.get(i).keys.mightContain(keyHash);
+            }
+            Segment segment = segments.get(newest);
+            boolean added = segment.add(keyHash);
+            if (segment.isFull() && segments.size() < MAX_SEGMENTS) {
+                segments.add(new Segment(segment.capacity * GROWTH));
+            }
+            return added && !maybeHeld;
+        }
+
+        void writeTo(DataOutputStream out) throws IOException {
+            out.writeLong(index);
+            out.writeInt(segments.size());
+            for (Segment segment : segments) {
+                out.writeLong(segment.capacity);
+                out.writeLong(segment.added);
+                segment.keys.writeTo(out);
+            }
+        }
+
+        static Generation readFrom(DataInputStream in) throws IOException {
+            long index = in.readLong();
+            int count = in.readInt();
+            List<Segment> segments = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long capacity = in.readLong();
+                long added = in.readLong();
+                segments.add(new Segment(capacity, added, BloomFilter.readFrom(in, Funnels.longFunnel())));
+            }
+            return new Generation(index, segments);
+        }
+    }
+
+    /** One Bloom filter and how many keys it was sized for and holds. */
+    private static final class Segment {
+        final long capacity;
+        final BloomFilter<Long> keys;
+        long added;
+
+        Segment(long capacity) {
+            this(capacity, 0, BloomFilter.create(Funnels.longFunnel(), capacity, FALSE_POSITIVES));
+        }
+
+        Segment(long capacity, long added, BloomFilter<Long> keys) {
+            this.capacity = capacity;
+            this.added = added;
+            this.keys = keys;
+        }
+
+        /** True if the filter certainly did not hold the key (its bits changed). */
+        boolean add(long keyHash) {
+            boolean changed = keys.put(keyHash);
+            if (changed) {
+                added++;
+            }
+            return changed;
+        }
+
+        boolean isFull() {
+            return added >= capacity;
+        }
+    }
+}
