@@ -100,10 +100,11 @@ class RestartIT {
     @Test
     @Order(2)
     void aMinuteOpenAtAStopBecomesFinalAfterTheRestartWithoutNewTraffic() throws Exception {
-        // A run ending 5 s into a minute dates its events back to that point, up to a minute back.
-        // After a restore that replayed nothing, event time follows the wall clock (see
-        // QuietTailWatermarks), so events of nearly a minute ago land in a minute about to close:
-        // start 6-30 s into a minute, so that they are seconds old and their minute stays open.
+        // A run ending 5 s into a minute dates its events back to that point, up to a minute back,
+        // so that events of nearly a minute ago would land in a minute about to close: start 6-30 s
+        // into a minute, so that they are seconds old and their minute is still open at the stop.
+        // After a restore that replayed nothing the sources send no watermark; the metrics
+        // operator moves event time on from the checkpoint's (MinuteMetricsOperator).
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
                 .until(() -> LocalTime.now(ZoneOffset.UTC).getSecond() >= 6 && LocalTime.now(ZoneOffset.UTC).getSecond() < 30);
         TrafficRun.Result result = Traffic.run(clientUri(), writeKey(), 20_260_104L, 600, 300, Duration.ofSeconds(5))

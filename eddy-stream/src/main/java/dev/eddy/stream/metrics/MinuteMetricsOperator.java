@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -47,6 +48,14 @@ import org.apache.flink.util.OutputTag;
  * event long past its lateness into a fresh window whose final row would overwrite the right one;
  * the operator therefore keeps the watermark of each checkpoint and judges lateness by it until
  * the inputs' watermark passes it.
+ *
+ * <p>Event time moves on without events where the source knows a time to move on from (see
+ * {@code QuietTailWatermarks}), which after a restore that replays nothing it does not: its
+ * outputs go idle, and the minutes open in the restored state would stay open until traffic
+ * came. So when neither an event nor a watermark has come for the idle timeout, the operator
+ * moves its own event time on from the last watermark it knew (the restored one, or the inputs'
+ * last) by the time it has been quiet, the same rule the source applies to a quiet partition.
+ * Never from the wall clock: a backlog older than the allowed lateness would then be late.
  *
  * <p>The windows in use live in a {@link WindowMirror} on the heap, and the state is written
  * behind: a window's tally and its new users go to the state just before each checkpoint barrier
@@ -79,8 +88,12 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
      */
     private static final String TIMERS = "user-timers";
 
+    /** How often the operator checks whether its input has gone quiet. */
+    private static final long QUIET_CHECK_INTERVAL_MS = 1_000;
+
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
+    private final long idleTimeoutMs;
     private final int mirrorCapacity;
 
     private transient ValueState<MinuteTally> tally;
@@ -92,15 +105,25 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private transient ListState<Long> checkpointedWatermarks;
     /** The lowest watermark of the checkpoint restored from, or none. */
     private transient long restoredWatermark;
+    /** Processing time of the last event or watermark in. */
+    private transient long lastInputAt;
+    /** The watermark when the last watermark came in, or at the start: what a quiet stretch moves on from. */
+    private transient long quietFrom;
 
-    public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval) {
-        this(allowedLateness, updateInterval, MIRROR_CAPACITY);
+    /**
+     * @param allowedLateness how long after its minute's end an event still updates the minute
+     * @param updateInterval how often an open minute's changed figures go out
+     * @param idleTimeout how long without events and watermarks before event time moves on alone
+     */
+    public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, Duration idleTimeout) {
+        this(allowedLateness, updateInterval, idleTimeout, MIRROR_CAPACITY);
     }
 
     /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
-    MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
+    MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, Duration idleTimeout, int mirrorCapacity) {
         this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
         this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
+        this.idleTimeoutMs = DurationChecks.positive(idleTimeout, "idleTimeout").toMillis();
         this.mirrorCapacity = mirrorCapacity;
     }
 
@@ -133,10 +156,33 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         mirror = new WindowMirror(mirrorCapacity, this::save);
         late = getMetricGroup().counter(LATE_METRIC);
+        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
+        quietFrom = watermark();
+        getProcessingTimeService().registerTimer(lastInputAt + QUIET_CHECK_INTERVAL_MS, this::moveOnIfQuiet);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
+        // behind where a quiet stretch moved event time: nothing new, and timers must not go back
+        if (mark.getTimestamp() > timers.currentWatermark()) {
+            super.processWatermark(mark);
+        }
+        quietFrom = watermark();
+    }
+
+    /** Moves event time on by the time the input has been quiet, once past the idle timeout. */
+    private void moveOnIfQuiet(long now) throws Exception {
+        long quietFor = now - lastInputAt;
+        if (quietFrom != Long.MIN_VALUE && quietFor >= idleTimeoutMs && quietFrom + quietFor > timers.currentWatermark()) {
+            super.processWatermark(new Watermark(quietFrom + quietFor));
+        }
+        getProcessingTimeService().registerTimer(now + QUIET_CHECK_INTERVAL_MS, this::moveOnIfQuiet);
     }
 
     @Override
     public void processElement(StreamRecord<AnalyticsEvent> element) throws Exception {
+        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
         AnalyticsEvent event = element.getValue();
         WindowKey key = (WindowKey) getCurrentKey();
         long start = key.minuteStart();

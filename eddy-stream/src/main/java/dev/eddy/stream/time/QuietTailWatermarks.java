@@ -1,7 +1,6 @@
 package dev.eddy.stream.time;
 
 import java.time.Duration;
-import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -21,13 +20,13 @@ import org.apache.flink.util.clock.RelativeClock;
  *       new events. Anchoring it to the last event rather than to the wall clock means that a
  *       backlog of old events is never declared late wholesale; the input-activity clock stops
  *       while the source is paused or back-pressured, so a stall does not count as quiet.
- *   <li>A split that had no event since the job (re)started follows the wall clock after the idle
- *       timeout: "now − out-of-orderness". An empty partition then does not hold event time
- *       back, and after a restore that replayed nothing the minutes still open in the restored
- *       state become final without new events. (Marking such a split idle would not do: with
- *       every split idle, event time stops, and those minutes would stay open.) The cost: while
- *       clients send timestamps ahead of the wall clock, an empty partition holds event time at
- *       the wall clock.
+ *   <li>An output that had no event since the job (re)started goes idle after the idle timeout:
+ *       it no longer holds event time back (an empty partition), nor moves it (it knows no time
+ *       to anchor to). Flink also gives each source reader a main output next to its splits'
+ *       outputs, which sees no event at all and whose watermark goes straight downstream: one
+ *       following the wall clock, as this rule once did, declared a whole backlog older than the
+ *       allowed lateness late ten seconds into its replay. Minutes left open by a restore that
+ *       replays nothing are the metrics operator's to close ({@code MinuteMetricsOperator}).
  * </ul>
  * Events arriving after a quiet stretch may be behind the advanced watermark: they still count
  * while within the allowed lateness.
@@ -37,22 +36,17 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
     private final RelativeClock clock;
-    private final LongSupplier wallClock;
     private final long createdAt;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEventAt;
     private long emitted = Long.MIN_VALUE;
 
-    /**
-     * @param clock     the input-activity clock: stops while the source is paused or back-pressured
-     * @param wallClock epoch milliseconds now, for a split that has had no event yet
-     */
-    public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock, LongSupplier wallClock) {
+    /** @param clock the input-activity clock: stops while the source is paused or back-pressured */
+    public QuietTailWatermarks(Duration outOfOrderness, Duration idleTimeout, RelativeClock clock) {
         this.outOfOrdernessMs = DurationChecks.notNegative(outOfOrderness, "outOfOrderness").toMillis();
         this.idleTimeoutMs = DurationChecks.positive(idleTimeout, "idleTimeout").toMillis();
         this.clock = clock;
-        this.wallClock = wallClock;
         this.createdAt = clock.relativeTimeMillis();
         this.lastEventAt = createdAt;
     }
@@ -62,7 +56,7 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
             Duration outOfOrderness, Duration idleTimeout, SerializableTimestampAssigner<T> timestamps) {
         return WatermarkStrategy.<T>forGenerator(
                         ctx -> new QuietTailWatermarks<>(
-                                outOfOrderness, idleTimeout, ctx.getInputActivityClock(), System::currentTimeMillis))
+                                outOfOrderness, idleTimeout, ctx.getInputActivityClock()))
                 .withTimestampAssigner(timestamps);
     }
 
@@ -75,15 +69,13 @@ public final class QuietTailWatermarks<T> implements WatermarkGenerator<T> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.relativeTimeMillis();
-        long watermark;
         if (maxTimestamp == Long.MIN_VALUE) {
-            if (now - createdAt < idleTimeoutMs) return;
-            watermark = wallClock.getAsLong() - outOfOrdernessMs - 1;
-        } else {
-            watermark = maxTimestamp - outOfOrdernessMs - 1;
-            long quietFor = now - lastEventAt;
-            if (quietFor >= idleTimeoutMs) watermark += quietFor;
+            if (now - createdAt >= idleTimeoutMs) output.markIdle();
+            return;
         }
+        long watermark = maxTimestamp - outOfOrdernessMs - 1;
+        long quietFor = now - lastEventAt;
+        if (quietFor >= idleTimeoutMs) watermark += quietFor;
         if (watermark > emitted) {
             emitted = watermark;
             output.emitWatermark(new Watermark(watermark));

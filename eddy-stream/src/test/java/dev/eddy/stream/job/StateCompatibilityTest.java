@@ -59,6 +59,7 @@ class StateCompatibilityTest {
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration IDLENESS = Duration.ofSeconds(10);
     private static final Duration TTL = Duration.ofHours(24);
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long START = 1_699_999_980_000L;
@@ -185,7 +186,7 @@ class StateCompatibilityTest {
     private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> metricsHarness(
             String backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new MinuteMetricsOperator(LATENESS, UPDATE_INTERVAL), WindowKey::of, TypeInformation.of(WindowKey.class));
+                new MinuteMetricsOperator(LATENESS, UPDATE_INTERVAL, IDLENESS), WindowKey::of, TypeInformation.of(WindowKey.class));
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

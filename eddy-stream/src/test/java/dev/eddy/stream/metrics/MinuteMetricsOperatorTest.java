@@ -26,6 +26,7 @@ class MinuteMetricsOperatorTest {
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final Duration IDLENESS = Duration.ofSeconds(10);
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long START = 1_699_999_980_000L;
     private static final long END = START + 60_000;
@@ -48,7 +49,7 @@ class MinuteMetricsOperatorTest {
     private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> newHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new MinuteMetricsOperator(LATENESS, INTERVAL),
+                new MinuteMetricsOperator(LATENESS, INTERVAL, IDLENESS),
                 WindowKey::of,
                 TypeInformation.of(WindowKey.class));
     }
@@ -224,5 +225,43 @@ class MinuteMetricsOperatorTest {
         assertThat(harness.getSideOutput(MinuteMetricsOperator.TOO_LATE)).extracting(r -> r.getValue().lateByMs())
                 .containsExactly(cleanup - (START + 2_000));
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void closesAMinuteARestoreLeftOpenOnceTheInputIsQuiet() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 50_000));
+        harness.processWatermark(START + 45_000);
+
+        // restored at 500; nothing replayed, nothing new: the sources go idle and send no watermark
+        restartFromACheckpointAt500();
+        harness.setProcessingTime(500 + IDLENESS.toMillis() - 1);
+        assertThat(drainOutput()).as("not quiet for the idle timeout yet: the live row only")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, false));
+
+        // quiet for 15 s: the restored watermark moves on by 15 s, past the minute's end
+        harness.setProcessingTime(500 + 15_000);
+        assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+    }
+
+    @Test
+    void movesEventTimeOnlyFromAWatermarkItKnew() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        harness.setProcessingTime(Duration.ofHours(3).toMillis());
+
+        assertThat(drainOutput()).as("quiet for hours, but no watermark ever came: the minute stays open")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, false));
+    }
+
+    @Test
+    void neverMovesEventTimeBackWhenTheInputsWatermarkIsBehindAQuietStretch() throws Exception {
+        harness.processWatermark(START);
+        harness.setProcessingTime(70_000);
+        // quiet for 70 s: event time is START + 70 s; the inputs come back at START + 10 s
+        harness.processWatermark(START + 10_000);
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 20_000));
+        harness.setProcessingTime(71_000);
+
+        assertThat(drainOutput()).as("the minute was complete before the event came")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
     }
 }

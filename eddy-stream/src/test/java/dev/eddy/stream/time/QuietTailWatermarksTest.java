@@ -15,12 +15,10 @@ class QuietTailWatermarksTest {
     private static final Duration OUT_OF_ORDER = Duration.ofSeconds(5);
     private static final Duration IDLE = Duration.ofSeconds(10);
 
-    private static final long WALL_CLOCK = 1_800_000_000_000L;
-
     private final ManualClock clock = new ManualClock();
     private final RecordingOutput output = new RecordingOutput();
     private final QuietTailWatermarks<String> generator =
-            new QuietTailWatermarks<>(OUT_OF_ORDER, IDLE, clock, () -> WALL_CLOCK + clock.relativeTimeMillis());
+            new QuietTailWatermarks<>(OUT_OF_ORDER, IDLE, clock);
 
     @Test
     void trailsTheNewestEventByTheOutOfOrderness() {
@@ -61,28 +59,29 @@ class QuietTailWatermarksTest {
     }
 
     @Test
-    void aSplitWithoutEventsFollowsTheWallClockAfterTheTimeout() {
+    void anOutputWithoutEventsGoesIdleAfterTheTimeoutWithoutMovingEventTime() {
         clock.advanceTime(Duration.ofMillis(9_999));
         generator.onPeriodicEmit(output);
-        assertThat(output.watermarks).isEmpty();
+        assertThat(output.idle).isFalse();
 
         clock.advanceTime(Duration.ofMillis(1));
         generator.onPeriodicEmit(output);
-        clock.advanceTime(Duration.ofSeconds(30));
+        clock.advanceTime(Duration.ofMinutes(30));
         generator.onPeriodicEmit(output);
 
-        assertThat(output.watermarks).containsExactly(WALL_CLOCK + 10_000 - 5_000 - 1, WALL_CLOCK + 40_000 - 5_000 - 1);
-        assertThat(output.idle).as("idle everywhere would stop event time after a restore that replayed nothing").isFalse();
+        assertThat(output.idle).isTrue();
+        assertThat(output.watermarks).as("no time to anchor to, so none: not the wall clock").isEmpty();
     }
 
     @Test
-    void eventsAfterAnEmptyStartNeverMoveTheWatermarkBack() {
-        clock.advanceTime(IDLE);
+    void eventsAfterAnEmptyStartTakeEventTimeFromThemselves() {
+        clock.advanceTime(Duration.ofMinutes(5));
         generator.onPeriodicEmit(output);
-        generator.onEvent("old", 1_000, output);
+        generator.onEvent("hours old", 1_000_000, output);
         generator.onPeriodicEmit(output);
 
-        assertThat(output.watermarks).containsExactly(WALL_CLOCK + 10_000 - 5_000 - 1);
+        assertThat(output.watermarks).containsExactly(1_000_000L - 5_000 - 1);
+        assertThat(output.idle).isFalse();
     }
 
     private static final class RecordingOutput implements WatermarkOutput {
