@@ -51,7 +51,7 @@ public class WindowAggregationBenchmark {
     public void setUp() throws Exception {
         events = SampleTraffic.analyticsEvents(EVENTS).toArray(AnalyticsEvent[]::new);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new MinuteMetricsOperator(Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(10)),
+                new MinuteMetricsOperator(Duration.ofHours(1), Duration.ofSeconds(1)),
                 WindowKey::of, TypeInformation.of(WindowKey.class));
         harness.setStateBackend(StateBackends.named(backend));
         harness.setProcessingTime(0);

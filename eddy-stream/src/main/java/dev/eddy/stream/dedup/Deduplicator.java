@@ -4,9 +4,10 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.time.DurationChecks;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,10 +16,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
-import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
 import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -30,15 +29,26 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * forgotten, so the state stays bounded by the traffic of one TTL.
  *
  * <p>The state is exact; a {@link SeenKeysFilter} per key group in front of it spares the lookup
- * of keys certainly never seen, most keys. The filters are checkpointed per key group with the
- * state (raw keyed state), so they restore with it, at any parallelism. This is why it is an
- * operator rather than a {@code KeyedProcessFunction}: only an operator writes raw keyed state.
+ * of keys certainly never seen, most keys. The filters are not checkpointed (they would make every
+ * checkpoint a full copy of them, megabytes every two seconds): a restored instance files the keys
+ * of its restored state into them, at any parallelism, before its first event, and a state of
+ * more than {@value #REBUILD_LIMIT} keys is looked up as before until its keys have expired. This
+ * is why it is an operator rather than a {@code KeyedProcessFunction}: only an operator reaches the
+ * keys of its state.
  */
 public final class Deduplicator extends AbstractStreamOperator<AnalyticsEvent>
         implements OneInputStreamOperator<AnalyticsEvent, AnalyticsEvent> {
 
     /** Flink metric: duplicates dropped. */
     public static final String DUPLICATES_METRIC = "eddyDuplicatesDropped";
+
+    /**
+     * Keys of restored state filed into the filters at most: some seconds of a restore. Past it the
+     * state is looked up as before until the keys it holds have expired.
+     */
+    static final long REBUILD_LIMIT = 5_000_000;
+
+    private static final String SEEN = "seen";
 
     /** The 64-bit key hashes the filters keep: two keys sharing one are both looked up, no worse. */
     private static final HashFunction KEY_HASH = Hashing.murmur3_128();
@@ -50,56 +60,22 @@ public final class Deduplicator extends AbstractStreamOperator<AnalyticsEvent>
     private transient KeyGroupRange keyGroups;
     /** By key group, from the first of {@link #keyGroups}. */
     private transient SeenKeysFilter[] filters;
+    private transient boolean restored;
 
     public Deduplicator(Duration ttl) {
         this.ttlMillis = DurationChecks.positive(ttl, "ttl").toMillis();
     }
 
     @Override
-    protected boolean isUsingCustomRawKeyedState() {
-        return true;
-    }
-
-    @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        maxParallelism = task.getMaxNumberOfParallelSubtasks();
-        keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
-                maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
-        filters = new SeenKeysFilter[keyGroups.getNumberOfKeyGroups()];
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        // the streams belong to the restore: read, not closed
-        for (KeyGroupStatePartitionStreamProvider kept : context.getRawKeyedStateInputs()) {
-            filters[kept.getKeyGroupId() - keyGroups.getStartKeyGroup()] =
-                    SeenKeysFilter.readFrom(new DataInputStream(kept.getStream()), ttlMillis, now);
-        }
-        for (int i = 0; i < filters.length; i++) {
-            if (filters[i] == null) {
-                filters[i] = context.isRestored()
-                        ? SeenKeysFilter.untrusted(ttlMillis, now)
-                        : SeenKeysFilter.empty(ttlMillis);
-            }
-        }
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        KeyedStateCheckpointOutputStream out = context.getRawKeyedOperatorStateOutput();
-        // not closed: the snapshot closes the stream it handed out
-        DataOutputStream data = new DataOutputStream(out);
-        for (int i = 0; i < filters.length; i++) {
-            out.startNewKeyGroup(keyGroups.getStartKeyGroup() + i);
-            filters[i].writeTo(data);
-        }
-        data.flush();
+        restored = context.isRestored();
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+        ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>(SEEN, Types.BOOLEAN);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
                 // a retry does not extend the window: 24 h from the first sighting
                 .updateTtlOnCreateAndWrite()
@@ -110,15 +86,45 @@ public final class Deduplicator extends AbstractStreamOperator<AnalyticsEvent>
                 .build());
         seen = getPartitionedState(descriptor);
         duplicates = getMetricGroup().counter(DUPLICATES_METRIC);
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+        filters = new SeenKeysFilter[keyGroups.getNumberOfKeyGroups()];
+        Arrays.setAll(filters, i -> SeenKeysFilter.empty(ttlMillis));
+        if (restored) {
+            fileRestoredKeys(getProcessingTimeService().getCurrentProcessingTime());
+        }
+    }
+
+    /** Files the keys of the restored state into the filters, or gives up on them past the limit. */
+    private void fileRestoredKeys(long now) {
+        long filed = 0;
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(SEEN, VoidNamespace.INSTANCE)) {
+            Iterator<String> it = keys.iterator();
+            while (it.hasNext()) {
+                if (++filed > REBUILD_LIMIT) {
+                    Arrays.setAll(filters, i -> SeenKeysFilter.untrusted(ttlMillis, now));
+                    return;
+                }
+                String key = it.next();
+                filterOf(key).certainlyFirst(hash(key), now); // filed; whether first is moot here
+            }
+        }
+    }
+
+    private SeenKeysFilter filterOf(String key) {
+        return filters[KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism) - keyGroups.getStartKeyGroup()];
+    }
+
+    private static long hash(String key) {
+        return KEY_HASH.hashUnencodedChars(key).asLong();
     }
 
     @Override
     public void processElement(StreamRecord<AnalyticsEvent> element) throws Exception {
         String key = element.getValue().dedupKey();
-        SeenKeysFilter filter = filters[KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism)
-                - keyGroups.getStartKeyGroup()];
-        boolean first = filter.certainlyFirst(KEY_HASH.hashUnencodedChars(key).asLong(),
-                getProcessingTimeService().getCurrentProcessingTime());
+        boolean first = filterOf(key).certainlyFirst(hash(key), getProcessingTimeService().getCurrentProcessingTime());
         if (!first && seen.value() != null) {
             duplicates.inc();
             return;

@@ -2,9 +2,6 @@ package dev.eddy.stream.dedup;
 
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,27 +15,31 @@ import java.util.List;
  *
  * <p>Keys are filed in generations one TTL long, by processing time as the state's TTL is: a key
  * is remembered for one TTL from its first sighting, so the current and the previous generation
- * hold every key the state still remembers, and older generations are dropped. A generation grows
- * in segments, each {@value #GROWTH} times the size of the one before, so a key group's traffic
- * need not be known ahead; past {@value #MAX_SEGMENTS} segments the last one fills beyond its
- * capacity and more keys are looked up (its false positives rise), never fewer.
+ * hold every key the state still remembers, and older generations are dropped. The state stamps a
+ * key a moment after the filters file it (a lookup, a pause of the JVM later), so a key filed just
+ * before a generation's end may outlive, in the state, the generation after: for the first
+ * {@value #GRACE_MS} ms of each generation the filters vouch for no key. A generation grows in
+ * segments, each {@value #GROWTH} times the size of the one before, so a key group's traffic need
+ * not be known ahead; past {@value #MAX_SEGMENTS} segments the last one fills beyond its capacity
+ * and more keys are looked up (its false positives rise), never fewer.
  *
- * <p>A key group restored without filters (a checkpoint of a version before them, or taken with
- * another TTL) has keys in state that are in no filter: until those have expired, two
- * generations on, every key is looked up.
+ * <p>Filters for a key group whose state holds keys they never saw (restored without them) vouch
+ * for no key until those keys have expired, two generations on.
  */
 final class SeenKeysFilter {
 
     /**
-     * Keys of a generation's first segment: 19 KB at 1 % false positives; 2.5 MB for all 128 key
-     * groups of a job, which holds 2M keys per TTL before the second segments are needed. A
-     * generation's three segments hold 344,064 keys in 412 KB.
+     * Keys of a generation's first segment: 19 KB at 1 % false positives; 2.5 MB per generation
+     * for the 128 key groups of a job, which hold 2M keys per TTL before second segments are
+     * needed. A generation's three segments hold 344,064 keys in 412 KB: 44M keys per TTL in
+     * 53 MB for 128 key groups, twice that with the previous generation.
      */
     static final long FIRST_SEGMENT_KEYS = 16_384;
     static final int GROWTH = 4;
     static final int MAX_SEGMENTS = 3;
+    /** Longer than the state's stamp can trail the filing of a key, by far. */
+    static final long GRACE_MS = 60_000;
     private static final double FALSE_POSITIVES = 0.01;
-    private static final byte FORMAT = 1;
 
     private final long ttlMillis;
     /** The first generation in which the filters hold every key of the state. */
@@ -75,34 +76,12 @@ final class SeenKeysFilter {
         }
         boolean maybeSeenBefore = previous.mightContain(keyHash);
         boolean newToCurrent = current.add(keyHash);
-        return newToCurrent && !maybeSeenBefore && generation >= trustedFrom;
+        return newToCurrent && !maybeSeenBefore && generation >= trustedFrom
+                && nowMillis - generation * ttlMillis >= GRACE_MS;
     }
 
     private static long generation(long nowMillis, long ttlMillis) {
         return Math.floorDiv(nowMillis, ttlMillis);
-    }
-
-    void writeTo(DataOutputStream out) throws IOException {
-        out.writeByte(FORMAT);
-        out.writeLong(ttlMillis);
-        out.writeLong(trustedFrom);
-        current.writeTo(out);
-        previous.writeTo(out);
-    }
-
-    /** Reads what {@link #writeTo} wrote; filters kept under another TTL are of no use with this one. */
-    static SeenKeysFilter readFrom(DataInputStream in, long ttlMillis, long nowMillis) throws IOException {
-        byte format = in.readByte();
-        if (format != FORMAT) {
-            throw new IOException("dedup filters of an unknown format: " + format);
-        }
-        long keptTtl = in.readLong();
-        long trustedFrom = in.readLong();
-        Generation current = Generation.readFrom(in);
-        Generation previous = Generation.readFrom(in);
-        return keptTtl == ttlMillis
-                ? new SeenKeysFilter(ttlMillis, trustedFrom, current, previous)
-                : untrusted(ttlMillis, nowMillis);
     }
 
     /** The keys first seen in one TTL-long stretch of processing time. */
@@ -138,28 +117,6 @@ final class SeenKeysFilter {
             }
             return added && !maybeHeld;
         }
-
-        void writeTo(DataOutputStream out) throws IOException {
-            out.writeLong(index);
-            out.writeInt(segments.size());
-            for (Segment segment : segments) {
-                out.writeLong(segment.capacity);
-                out.writeLong(segment.added);
-                segment.keys.writeTo(out);
-            }
-        }
-
-        static Generation readFrom(DataInputStream in) throws IOException {
-            long index = in.readLong();
-            int count = in.readInt();
-            List<Segment> segments = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                long capacity = in.readLong();
-                long added = in.readLong();
-                segments.add(new Segment(capacity, added, BloomFilter.readFrom(in, Funnels.longFunnel())));
-            }
-            return new Generation(index, segments);
-        }
     }
 
     /** One Bloom filter and how many keys it was sized for and holds. */
@@ -169,13 +126,8 @@ final class SeenKeysFilter {
         long added;
 
         Segment(long capacity) {
-            this(capacity, 0, BloomFilter.create(Funnels.longFunnel(), capacity, FALSE_POSITIVES));
-        }
-
-        Segment(long capacity, long added, BloomFilter<Long> keys) {
             this.capacity = capacity;
-            this.added = added;
-            this.keys = keys;
+            this.keys = BloomFilter.create(Funnels.longFunnel(), capacity, FALSE_POSITIVES);
         }
 
         /** True if the filter certainly did not hold the key (its bits changed). */

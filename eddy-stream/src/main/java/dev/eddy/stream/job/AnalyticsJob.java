@@ -95,7 +95,7 @@ public final class AnalyticsJob {
                 .uid(DEDUP_UID)
                 .keyBy(WindowKey::of)
                 .transform("minute metrics", TypeInformation.of(MinuteMetric.class),
-                        new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval(), settings.idleness()))
+                        new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))
                 .uid(MINUTE_METRICS_UID);
         metrics.sinkTo(metricsSink).uid(METRICS_SINK_UID).name("minute metrics sink");
         metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)

@@ -29,6 +29,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -52,10 +53,11 @@ import org.apache.flink.util.OutputTag;
  * <p>Event time moves on without events where the source knows a time to move on from (see
  * {@code QuietTailWatermarks}), which after a restore that replays nothing it does not: its
  * outputs go idle, and the minutes open in the restored state would stay open until traffic
- * came. So when neither an event nor a watermark has come for the idle timeout, the operator
- * moves its own event time on from the last watermark it knew (the restored one, or the inputs'
- * last) by the time it has been quiet, the same rule the source applies to a quiet partition.
- * Never from the wall clock: a backlog older than the allowed lateness would then be late.
+ * came. So while every input is idle, the operator moves its own event time on from the last
+ * watermark it knew (the restored one, or the inputs' last) by the time they have been idle, as
+ * the source does for a quiet partition. Only while idle, which a stall or a slow restore
+ * upstream is not (a backlog waits behind those), and never from the wall clock: a backlog older
+ * than the allowed lateness would then be late.
  *
  * <p>The windows in use live in a {@link WindowMirror} on the heap, and the state is written
  * behind: a window's tally and its new users go to the state just before each checkpoint barrier
@@ -88,12 +90,11 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
      */
     private static final String TIMERS = "user-timers";
 
-    /** How often the operator checks whether its input has gone quiet. */
-    private static final long QUIET_CHECK_INTERVAL_MS = 1_000;
+    /** How often event time moves on while every input is idle. */
+    private static final long IDLE_TICK_MS = 1_000;
 
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
-    private final long idleTimeoutMs;
     private final int mirrorCapacity;
 
     private transient ValueState<MinuteTally> tally;
@@ -105,25 +106,20 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private transient ListState<Long> checkpointedWatermarks;
     /** The lowest watermark of the checkpoint restored from, or none. */
     private transient long restoredWatermark;
-    /** Processing time of the last event or watermark in. */
-    private transient long lastInputAt;
-    /** The watermark when the last watermark came in, or at the start: what a quiet stretch moves on from. */
-    private transient long quietFrom;
+    /** Whether every input is idle, and since when (processing time). */
+    private transient boolean idle;
+    private transient long idleSince;
+    /** The watermark when the inputs went idle: what event time moves on from while they are. */
+    private transient long idleFrom;
 
-    /**
-     * @param allowedLateness how long after its minute's end an event still updates the minute
-     * @param updateInterval how often an open minute's changed figures go out
-     * @param idleTimeout how long without events and watermarks before event time moves on alone
-     */
-    public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, Duration idleTimeout) {
-        this(allowedLateness, updateInterval, idleTimeout, MIRROR_CAPACITY);
+    public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval) {
+        this(allowedLateness, updateInterval, MIRROR_CAPACITY);
     }
 
     /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
-    MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, Duration idleTimeout, int mirrorCapacity) {
+    MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
         this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
         this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
-        this.idleTimeoutMs = DurationChecks.positive(idleTimeout, "idleTimeout").toMillis();
         this.mirrorCapacity = mirrorCapacity;
     }
 
@@ -156,33 +152,40 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         mirror = new WindowMirror(mirrorCapacity, this::save);
         late = getMetricGroup().counter(LATE_METRIC);
-        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
-        quietFrom = watermark();
-        getProcessingTimeService().registerTimer(lastInputAt + QUIET_CHECK_INTERVAL_MS, this::moveOnIfQuiet);
+        idleSince = getProcessingTimeService().getCurrentProcessingTime();
+        idleFrom = watermark();
+        getProcessingTimeService().registerTimer(idleSince + IDLE_TICK_MS, this::moveOnWhileIdle);
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        super.processWatermarkStatus(status);
+        idle = status.isIdle();
+        idleSince = getProcessingTimeService().getCurrentProcessingTime();
+        idleFrom = watermark();
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
-        // behind where a quiet stretch moved event time: nothing new, and timers must not go back
+        // behind where an idle stretch moved event time: nothing new, and timers must not go back
         if (mark.getTimestamp() > timers.currentWatermark()) {
             super.processWatermark(mark);
         }
-        quietFrom = watermark();
     }
 
-    /** Moves event time on by the time the input has been quiet, once past the idle timeout. */
-    private void moveOnIfQuiet(long now) throws Exception {
-        long quietFor = now - lastInputAt;
-        if (quietFrom != Long.MIN_VALUE && quietFor >= idleTimeoutMs && quietFrom + quietFor > timers.currentWatermark()) {
-            super.processWatermark(new Watermark(quietFrom + quietFor));
+    /** Moves event time on by the time every input has been idle, from the watermark it had then. */
+    private void moveOnWhileIdle(long scheduledFor) throws Exception {
+        // the clock, not the time it was scheduled for: that is stale after the task was busy
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        long movedOn = idleFrom + (now - idleSince);
+        if (idle && idleFrom != Long.MIN_VALUE && movedOn > idleFrom && movedOn > timers.currentWatermark()) {
+            super.processWatermark(new Watermark(movedOn));
         }
-        getProcessingTimeService().registerTimer(now + QUIET_CHECK_INTERVAL_MS, this::moveOnIfQuiet);
+        getProcessingTimeService().registerTimer(now + IDLE_TICK_MS, this::moveOnWhileIdle);
     }
 
     @Override
     public void processElement(StreamRecord<AnalyticsEvent> element) throws Exception {
-        lastInputAt = getProcessingTimeService().getCurrentProcessingTime();
         AnalyticsEvent event = element.getValue();
         WindowKey key = (WindowKey) getCurrentKey();
         long start = key.minuteStart();

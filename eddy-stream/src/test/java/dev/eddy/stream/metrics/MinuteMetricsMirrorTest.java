@@ -89,7 +89,7 @@ class MinuteMetricsMirrorTest {
     private KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> open(
             String backend, int capacity, OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new MinuteMetricsOperator(LATENESS, Duration.ofSeconds(1), Duration.ofSeconds(10), capacity),
+                new MinuteMetricsOperator(LATENESS, Duration.ofSeconds(1), capacity),
                 WindowKey::of,
                 TypeInformation.of(WindowKey.class));
         harness.setStateBackend(stateBackend(backend));

@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,6 @@ class MinuteMetricsOperatorTest {
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration INTERVAL = Duration.ofSeconds(1);
-    private static final Duration IDLENESS = Duration.ofSeconds(10);
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long START = 1_699_999_980_000L;
     private static final long END = START + 60_000;
@@ -49,7 +49,7 @@ class MinuteMetricsOperatorTest {
     private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> newHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new MinuteMetricsOperator(LATENESS, INTERVAL, IDLENESS),
+                new MinuteMetricsOperator(LATENESS, INTERVAL),
                 WindowKey::of,
                 TypeInformation.of(WindowKey.class));
     }
@@ -228,35 +228,51 @@ class MinuteMetricsOperatorTest {
     }
 
     @Test
-    void closesAMinuteARestoreLeftOpenOnceTheInputIsQuiet() throws Exception {
+    void closesAMinuteARestoreLeftOpenOnceEveryInputIsIdle() throws Exception {
         send(analyticsTrack("m1", "Signed Up", "alice", START + 50_000));
         harness.processWatermark(START + 45_000);
 
         // restored at 500; nothing replayed, nothing new: the sources go idle and send no watermark
         restartFromACheckpointAt500();
-        harness.setProcessingTime(500 + IDLENESS.toMillis() - 1);
-        assertThat(drainOutput()).as("not quiet for the idle timeout yet: the live row only")
+        harness.setProcessingTime(30_000);
+        assertThat(drainOutput()).as("not idle: the live row only")
                 .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, false));
 
-        // quiet for 15 s: the restored watermark moves on by 15 s, past the minute's end
-        harness.setProcessingTime(500 + 15_000);
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+        harness.setProcessingTime(30_000 + 14_000);
+        assertThat(drainOutput()).as("idle for 14 s: event time at 59 s into the minute").isEmpty();
+        // idle for 15 s: the restored watermark moves on by 15 s, to the minute's end
+        harness.setProcessingTime(30_000 + 15_000);
         assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+    }
+
+    @Test
+    void movesNoEventTimeOfItsOwnWhileAnInputIsStalledButNotIdle() throws Exception {
+        send(analyticsTrack("m1", "Signed Up", "alice", START + 50_000));
+        harness.processWatermark(START + 45_000);
+        harness.setProcessingTime(Duration.ofHours(3).toMillis());
+
+        assertThat(drainOutput()).as("a backlog may wait behind a stall: the minute stays open")
+                .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, false));
     }
 
     @Test
     void movesEventTimeOnlyFromAWatermarkItKnew() throws Exception {
         send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
         harness.setProcessingTime(Duration.ofHours(3).toMillis());
 
-        assertThat(drainOutput()).as("quiet for hours, but no watermark ever came: the minute stays open")
+        assertThat(drainOutput()).as("idle for hours, but no watermark ever came: the minute stays open")
                 .containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, false));
     }
 
     @Test
-    void neverMovesEventTimeBackWhenTheInputsWatermarkIsBehindAQuietStretch() throws Exception {
+    void neverMovesEventTimeBackWhenTheInputsWatermarkIsBehindAnIdleStretch() throws Exception {
         harness.processWatermark(START);
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
         harness.setProcessingTime(70_000);
-        // quiet for 70 s: event time is START + 70 s; the inputs come back at START + 10 s
+        // idle for 70 s: event time is START + 70 s; the inputs come back at START + 10 s
+        harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
         harness.processWatermark(START + 10_000);
         send(analyticsTrack("m1", "Signed Up", "alice", START + 20_000));
         harness.setProcessingTime(71_000);
