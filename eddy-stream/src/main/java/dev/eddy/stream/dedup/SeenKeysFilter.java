@@ -23,8 +23,8 @@ import java.util.List;
  * not be known ahead; past {@value #MAX_SEGMENTS} segments the last one fills beyond its capacity
  * and more keys are looked up (its false positives rise), never fewer.
  *
- * <p>Filters for a key group whose state holds keys they never saw (restored without them) vouch
- * for no key until those keys have expired, two generations on.
+ * <p>Filters for a key group whose state holds keys they never saw (a restore of more keys than
+ * dedup files into them) vouch for no key until those keys have expired, two generations on.
  */
 final class SeenKeysFilter {
 
