@@ -44,24 +44,22 @@ final class SeenKeysFilter {
     private final long ttlMillis;
     /** The first generation in which the filters hold every key of the state. */
     private final long trustedFrom;
-    private Generation current;
-    private Generation previous;
+    private Generation current = Generation.none();
+    private Generation previous = Generation.none();
 
-    private SeenKeysFilter(long ttlMillis, long trustedFrom, Generation current, Generation previous) {
+    private SeenKeysFilter(long ttlMillis, long trustedFrom) {
         this.ttlMillis = ttlMillis;
         this.trustedFrom = trustedFrom;
-        this.current = current;
-        this.previous = previous;
     }
 
     /** For a key group whose state holds no key. */
     static SeenKeysFilter empty(long ttlMillis) {
-        return new SeenKeysFilter(ttlMillis, Long.MIN_VALUE, Generation.none(), Generation.none());
+        return new SeenKeysFilter(ttlMillis, Long.MIN_VALUE);
     }
 
     /** For a key group whose state may hold keys the filters never saw. */
     static SeenKeysFilter untrusted(long ttlMillis, long nowMillis) {
-        return new SeenKeysFilter(ttlMillis, generation(nowMillis, ttlMillis) + 2, Generation.none(), Generation.none());
+        return new SeenKeysFilter(ttlMillis, generation(nowMillis, ttlMillis) + 2);
     }
 
     /**
