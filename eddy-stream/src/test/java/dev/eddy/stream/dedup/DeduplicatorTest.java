@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class DeduplicatorTest {
 
     private static final Duration TTL = Duration.ofHours(24);
+    private static final int MAX_PARALLELISM = 128;
+    /** Processing time for the filters: an hour into a TTL-long generation, where they vouch for keys. */
+    private static final long AN_HOUR_IN = Duration.ofHours(1).toMillis();
 
     private KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> harness;
 
@@ -117,10 +120,6 @@ class DeduplicatorTest {
             harness.close();
         }
     }
-
-    private static final int MAX_PARALLELISM = 128;
-    /** Processing time for the filters: an hour into a TTL-long generation, where they vouch for keys. */
-    private static final long AN_HOUR_IN = Duration.ofHours(1).toMillis();
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AnalyticsEvent, AnalyticsEvent> instance(
             int subtask, int parallelism) throws Exception {
