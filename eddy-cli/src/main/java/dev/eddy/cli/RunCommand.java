@@ -31,6 +31,8 @@ final class RunCommand implements Callable<Integer> {
     static void printAddresses(InstanceFile eddy, PrintStream out) {
         out.println();
         out.println("  Eddy is ready.");
+        // the key rides in the fragment, which the browser keeps to itself; the page stores it
+        out.println("  Dashboard:             " + eddy.url() + "/#key=" + eddy.readKeys().get(0));
         out.println("  Ingest (Segment API):  " + eddy.url() + "/v1/batch   write key: " + String.join(", ", eddy.writeKeys()));
         out.println("  Query API:             " + eddy.url() + "/v1/metrics/events   read key: " + String.join(", ", eddy.readKeys()));
         out.println("  Flink UI:              " + eddy.flinkUrl());

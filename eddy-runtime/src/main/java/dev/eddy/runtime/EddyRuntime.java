@@ -145,7 +145,7 @@ public final class EddyRuntime implements AutoCloseable {
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
-                new QueryRoutes(new MetricsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange()),
+                new QueryRoutes(new MetricsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 
         awaitReady();

@@ -14,12 +14,19 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** Eddy's HTTP server: ingest, query API, health, Prometheus metrics and the OpenAPI document. */
+/**
+ * Eddy's HTTP server: ingest, query API and its live feed, the dashboard, health, Prometheus
+ * metrics and the OpenAPI document.
+ */
 public final class EddyServer implements AutoCloseable {
     private final Javalin app;
+    private final QueryRoutes query;
 
     public EddyServer(IngestRoutes ingest, QueryRoutes query, Readiness readiness, PrometheusMeterRegistry registry) {
+        this.query = query;
         byte[] openApi = resource("/openapi.json");
+        // a page that asks for a read key and shows /v1/live: it holds no data and needs no key
+        byte[] dashboard = resource("/dashboard.html");
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(EventJson.MAPPER, false));
@@ -41,6 +48,7 @@ public final class EddyServer implements AutoCloseable {
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.get("/openapi.json", ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result(openApi));
+        app.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard));
         app.error(404, ctx -> {
             if (ctx.result() == null) {
                 ctx.json(Map.of("success", false, "errors", List.of(Map.of("field", "", "message",
@@ -61,6 +69,7 @@ public final class EddyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        query.close();
         app.stop();
     }
 

@@ -133,6 +133,8 @@ class QueryIT {
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
         assertThat(api.path("paths").has("/v1/events")).isTrue();
         assertThat(api.path("paths").has("/v1/metrics/events")).isTrue();
+        assertThat(api.path("paths").has("/v1/live")).isTrue();
+        assertThat(api.path("paths").has("/")).isTrue();
     }
 
     private static JsonNode error(HttpResponse<String> response) {

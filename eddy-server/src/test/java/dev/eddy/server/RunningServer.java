@@ -51,7 +51,7 @@ final class RunningServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
-                new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of(READ_KEY), EddyConfig.defaults().query().maxRange()),
+                new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
     }
 

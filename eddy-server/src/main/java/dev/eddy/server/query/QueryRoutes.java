@@ -6,23 +6,30 @@ import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The query API over the views, guarded by read keys ({@code Authorization: Bearer <key>}). */
-public final class QueryRoutes {
+/**
+ * The query API over the views, and its live feed, guarded by read keys ({@code Authorization:
+ * Bearer <key>}).
+ */
+public final class QueryRoutes implements AutoCloseable {
     private final MetricsQuery metrics;
-    private final Set<String> readKeys;
+    private final ReadKeys readKeys;
     private final Duration maxRange;
+    private final LiveFeed live;
 
-    public QueryRoutes(MetricsQuery metrics, Set<String> readKeys, Duration maxRange) {
+    /** @param clock what "now" is for the live feed's window */
+    public QueryRoutes(MetricsQuery metrics, Set<String> readKeys, Duration maxRange, Clock clock) {
         this.metrics = metrics;
-        this.readKeys = Set.copyOf(readKeys);
+        this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
+        this.live = new LiveFeed(metrics, clock);
     }
 
     /** One row of {@code /v1/metrics/events}. */
@@ -32,16 +39,29 @@ public final class QueryRoutes {
         }
     }
 
-    record EventsPerMinute(String interval, List<Row> series) {}
+    record EventsPerMinute(String interval, List<Row> series) {
+        static EventsPerMinute of(List<MinuteMetric> rows) {
+            return new EventsPerMinute("minute", rows.stream().map(Row::of).toList());
+        }
+    }
 
     public void register(Javalin app) {
         app.get("/v1/metrics/events", this::eventsPerMinute);
-        app.exception(QueryError.class, (e, ctx) -> ctx.status(400).json(Map.of("success", false,
-                "errors", List.of(Map.of("field", e.field, "message", e.getMessage())))));
+        SseHandler liveStream = new SseHandler(live::join);
+        app.get("/v1/live", ctx -> {
+            if (!readKeys.authorizeHeaderOrParam(ctx)) return;
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
+                ctx.status(406).json(QueryError.body("Accept", "this is a stream of server-sent events: send"
+                        + " Accept: text/event-stream (EventSource does; with curl: -N -H 'Accept: text/event-stream')"));
+                return;
+            }
+            liveStream.handle(ctx);
+        });
+        app.exception(QueryError.class, (e, ctx) -> ctx.status(400).json(QueryError.body(e.field, e.getMessage())));
     }
 
     private void eventsPerMinute(Context ctx) {
-        if (!authorized(ctx)) return;
+        if (!readKeys.authorize(ctx)) return;
         TimeRange range = TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
         Optional<String> event = Optional.ofNullable(ctx.queryParam("event")).filter(e -> !e.isEmpty());
         // no row holds such a name, and PostgreSQL would fail on a NUL rather than find none
@@ -54,16 +74,12 @@ public final class QueryRoutes {
             throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
                     + " rows: narrow it, or ask for one event");
         }
-        ctx.json(new EventsPerMinute("minute", found.stream().map(Row::of).toList()));
+        ctx.json(EventsPerMinute.of(found));
     }
 
-    private boolean authorized(Context ctx) {
-        String header = ctx.header("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        if (key != null && readKeys.contains(key)) return true;
-        ctx.header("WWW-Authenticate", "Bearer");
-        ctx.status(401).json(Map.of("success", false, "errors", List.of(Map.of("field", "Authorization",
-                "message", key == null ? "missing read key: send Authorization: Bearer <read key>" : "unknown read key"))));
-        return false;
+    /** Ends the live feed's connections. */
+    @Override
+    public void close() {
+        live.close();
     }
 }

@@ -1,0 +1,151 @@
+package dev.eddy.server;
+
+import static dev.eddy.server.RunningServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.store.metrics.MetricsUpsert;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /v1/live} and the dashboard on the real server and H2 view: what a client of the
+ * stream receives, when it changes, and the errors a user sees.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveIT {
+    /** The live window is this minute and the 15 before it: 09:47 to 10:02. */
+    static final Instant NOW = Instant.parse("2026-11-27T10:02:30Z");
+
+    @TempDir
+    static Path dir;
+    RunningServer eddy;
+
+    @BeforeAll
+    void start() {
+        eddy = new RunningServer(dir, Clock.fixed(NOW, ZoneOffset.UTC));
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new MinuteMetric(Instant.parse("2026-11-27T09:46:00Z"), "page", 7, 7, true), // before the window
+                new MinuteMetric(Instant.parse("2026-11-27T09:47:00Z"), "page", 3, 2, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "Signed Up", 1, 1, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 5, 4, false)));
+    }
+
+    @AfterAll
+    void stop() {
+        eddy.close();
+    }
+
+    @Test
+    void sendsTheWindowsRowsAtOnceThenEachChange() throws Exception {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpRequest request = HttpRequest.newBuilder(eddy.uri("/v1/live?key=" + RunningServer.READ_KEY))
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        Thread reader = new Thread(() -> response.body().forEach(lines::add), "live-reader");
+        reader.setDaemon(true);
+        reader.start();
+
+        assertThat(nextEvent(lines, any -> true)).isEqualTo(json("""
+                {"interval":"minute","series":[
+                  {"start":"2026-11-27T09:47:00Z","event":"page","count":3,"users":2,"final":true},
+                  {"start":"2026-11-27T10:01:00Z","event":"Signed Up","count":1,"users":1,"final":true},
+                  {"start":"2026-11-27T10:02:00Z","event":"page","count":5,"users":4,"final":false}]}"""));
+
+        // the open minute grows, as the analytics job upserts it
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 9, 6, false)));
+        JsonNode changed = nextEvent(lines, rows -> rows.path("series").get(2).path("count").asLong() != 5);
+        assertThat(changed.path("series")).hasSize(3);
+        assertThat(changed.path("series").get(2)).isEqualTo(json("""
+                {"start":"2026-11-27T10:02:00Z","event":"page","count":9,"users":6,"final":false}"""));
+        response.body().close();
+    }
+
+    @Test
+    void takesTheReadKeyAsBearerToo() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(eddy.uri("/v1/live"))
+                .header("Accept", "text/event-stream").header("Authorization", QueryIT.BEARER).build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        response.body().close();
+    }
+
+    @Test
+    void refusesWithoutAReadKey() throws Exception {
+        HttpResponse<String> missing = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/live"))
+                .header("Accept", "text/event-stream").build());
+        HttpResponse<String> writeKey = eddy.send(HttpRequest.newBuilder(eddy.uri("/v1/live?key=" + RunningServer.WRITE_KEY))
+                .header("Accept", "text/event-stream").build());
+
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json(missing.body()).path("errors").get(0)).isEqualTo(json("""
+                {"field":"key","message":"missing read key: send Authorization: Bearer <read key>, or ?key=<read key>"}"""));
+        assertThat(writeKey.statusCode()).isEqualTo(401);
+        assertThat(json(writeKey.body()).path("errors").get(0)).isEqualTo(json("""
+                {"field":"key","message":"unknown read key"}"""));
+    }
+
+    @Test
+    void namesTheAcceptHeaderAStreamNeeds() throws Exception {
+        HttpResponse<String> plain = eddy.get("/v1/live", QueryIT.BEARER);
+
+        assertThat(plain.statusCode()).isEqualTo(406);
+        assertThat(json(plain.body()).path("errors").get(0).path("field").asText()).isEqualTo("Accept");
+        assertThat(json(plain.body()).path("errors").get(0).path("message").asText())
+                .contains("send Accept: text/event-stream");
+    }
+
+    @Test
+    void servesTheDashboardWithoutAKey() throws Exception {
+        HttpResponse<String> page = eddy.get("/", null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).contains("<title>Eddy — live</title>", "new EventSource('/v1/live?key='");
+    }
+
+    /**
+     * The data of the next {@code metrics} event on the stream that {@code wanted} accepts: each
+     * event is the whole window, and one may come twice.
+     */
+    private static JsonNode nextEvent(BlockingQueue<String> lines, Predicate<JsonNode> wanted) {
+        String[] event = new String[1];
+        String[] data = new String[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (String line; (line = lines.poll()) != null; ) {
+                if (line.startsWith("event:")) event[0] = line.substring(6).trim();
+                if (line.startsWith("data:") && "metrics".equals(event[0])) {
+                    data[0] = line.substring(5).trim();
+                    if (wanted.test(json(data[0]))) return true;
+                }
+            }
+            return false;
+        });
+        return json(data[0]);
+    }
+}
