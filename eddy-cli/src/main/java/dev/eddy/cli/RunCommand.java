@@ -3,6 +3,8 @@ package dev.eddy.cli;
 import dev.eddy.runtime.EddyRuntime;
 import dev.eddy.runtime.InstanceFile;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
@@ -32,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
         out.println();
         out.println("  Eddy is ready.");
         // the key rides in the fragment, which the browser keeps to itself; the page stores it
-        out.println("  Dashboard:             " + eddy.url() + "/#key=" + eddy.readKeys().get(0));
+        out.println("  Dashboard:             " + eddy.url() + "/#key="
+                + URLEncoder.encode(eddy.readKeys().get(0), StandardCharsets.UTF_8));
         out.println("  Ingest (Segment API):  " + eddy.url() + "/v1/batch   write key: " + String.join(", ", eddy.writeKeys()));
         out.println("  Query API:             " + eddy.url() + "/v1/metrics/events   read key: " + String.join(", ", eddy.readKeys()));
         out.println("  Flink UI:              " + eddy.flinkUrl());
