@@ -44,7 +44,7 @@ public final class TopicAdmin implements AutoCloseable {
         this(bootstrapServers, DEFAULT_TIMEOUT);
     }
 
-    /** @param timeout the bound on each admin call */
+    /** @param timeout Kafka's own timeout for each admin call, which then fails saying why */
     public TopicAdmin(String bootstrapServers, Duration timeout) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -166,15 +166,22 @@ public final class TopicAdmin implements AutoCloseable {
 
     private <T> T await(KafkaFuture<T> future) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Kafka's client fails the request itself at the timeout, saying why (e.g. no node
+            // answered); this wait is only a backstop, and on a busy machine it won that race
+            return future.get(backstop().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaTopicException("interrupted while talking to Kafka", e);
         } catch (ExecutionException e) {
             throw new KafkaTopicException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new KafkaTopicException("Kafka did not answer an admin request within " + timeout, e);
+            throw new KafkaTopicException("Kafka did not answer an admin request within " + backstop(), e);
         }
+    }
+
+    /** How long a call is waited for: a quarter longer than Kafka's own timeout for it. */
+    private Duration backstop() {
+        return timeout.plus(timeout.dividedBy(4));
     }
 
     @Override
