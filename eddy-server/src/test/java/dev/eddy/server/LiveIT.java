@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.config.EddyConfig;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.metrics.MetricsUpsert;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveIT {
     /** The live window is this minute and the 15 before it: 09:47 to 10:02. */
     static final Instant NOW = Instant.parse("2026-11-27T10:02:30Z");
+    /** What {@link #linesOf} adds once the stream ended: no server sends a NUL in an event stream. */
+    private static final String END = "\u0000end of stream";
 
     @TempDir
     static Path dir;
@@ -139,14 +143,37 @@ class LiveIT {
         assertThat(page.body()).contains("<title>Eddy — live</title>", "/v1/live");
     }
 
+    @Test
+    void closingTheServerEndsItsStreams() throws Exception {
+        EddyServer second = eddy.startServer(Clock.fixed(NOW, ZoneOffset.UTC), EddyConfig.defaults().ingest());
+        HttpResponse<Stream<String>> response = stream(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + second.port() + "/v1/live?key=" + RunningServer.READ_KEY)).header("Accept", "text/event-stream"));
+        try {
+            BlockingQueue<String> lines = linesOf(response);
+            assertThat(nextEvent(lines).path("series")).hasSize(3);
+
+            second.close();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(END));
+        } finally {
+            response.body().close();
+        }
+    }
+
     private static HttpResponse<Stream<String>> stream(HttpRequest.Builder request) throws Exception {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
     }
 
-    /** The stream's lines as they come, read on a thread of their own. */
+    /** The stream's lines as they come, read on a thread of their own, then {@link #END} when it ends. */
     private static BlockingQueue<String> linesOf(HttpResponse<Stream<String>> response) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> response.body().forEach(lines::add), "live-reader");
+        Thread reader = new Thread(() -> {
+            try {
+                response.body().forEach(lines::add);
+            } finally {
+                lines.add(END); // ended by the server, cleanly or not
+            }
+        }, "live-reader");
         reader.setDaemon(true);
         reader.start();
         return lines;

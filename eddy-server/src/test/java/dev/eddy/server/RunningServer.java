@@ -48,8 +48,13 @@ final class RunningServer implements AutoCloseable {
         }
         publisher = new EventPublisher(broker.bootstrapServers(), produceTimeout, produceTimeout);
         store = ViewStore.open(DatabaseAddress.embedded(dir));
+        server = startServer(clock, limits);
+    }
+
+    /** A server on a free port over this broker, publisher and views; the caller closes it. */
+    EddyServer startServer(Clock clock, EddyConfig.Ingest limits) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        server = new EddyServer(
+        return new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
                 new QueryRoutes(new MetricsQuery(store.dataSource()), Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
