@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * stopped reading holds the feed up until Jetty's idle timeout drops it.
  */
 final class LiveFeed implements AutoCloseable {
-    static final int MINUTES = 15;
-    static final String EVENT = "metrics";
+    private static final int MINUTES = 15;
+    private static final String EVENT = "metrics";
     private static final long HEARTBEAT_SECONDS = 15;
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
 
