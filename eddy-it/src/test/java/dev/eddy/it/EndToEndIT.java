@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.handlers.testing.WebhookReceiver;
+import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
 import dev.eddy.runtime.process.EddyProcess;
 import dev.eddy.stream.kafka.AnalyticsKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,25 +28,47 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole of embedded Eddy as a user runs it ({@code eddy run}: embedded broker, Flink
- * MiniCluster, H2 views), driven over HTTP by the workload generator: 100,000 events with
- * duplicates and disorder, and the query API must answer the generator's truth exactly.
+ * MiniCluster, H2 views, a webhook handler), driven over HTTP by the workload generator: 100,000
+ * events with duplicates and disorder, and the query API must answer the generator's truth
+ * exactly, the handler have posted every identify call on the bus.
  */
 class EndToEndIT {
+    private static WebhookReceiver receiver;
     private static EddyProcess eddy;
 
     @BeforeAll
     static void startEddy() throws Exception {
-        eddy = Eddies.start(Eddies.freshDataDir(EndToEndIT.class), Map.of());
+        receiver = WebhookReceiver.answering(204);
+        Path dataDir = Eddies.freshDataDir(EndToEndIT.class);
+        Path config = Files.writeString(dataDir.resolveSibling("eddy.yaml"), """
+                handlers:
+                  logins:
+                    url: http://placeholder.invalid/
+                    types: [identify]
+                """);
+        // the URL from the environment: a declared handler's keys are overridable like any other
+        eddy = Eddies.start(dataDir, Map.of("EDDY_HANDLERS_LOGINS_URL", receiver.url()), List.of("--config", config.toString()));
     }
 
     @AfterAll
     static void stopEddy() throws Exception {
         if (eddy != null) eddy.close();
+        if (receiver != null) receiver.close();
     }
 
     @Test
-    void viewsEqualTheGroundTruthExactly() throws Exception {
-        EndToEndCheck.sendAndVerify(eddy, 20_260_101L, 100_000, 10_000);
+    void viewsEqualTheGroundTruthExactlyAndTheHandlerPostedEachIdentifyCall() throws Exception {
+        List<Event> onTheBus = EndToEndCheck.sendAndVerify(eddy, 20_260_101L, 100_000, 10_000);
+
+        // at least once: every identify record, the deliberate duplicates too (the receiver tells them by Idempotency-Key)
+        List<String> identifies = onTheBus.stream().filter(e -> e.type() == EventType.IDENTIFY).map(Event::messageId).toList();
+        assertThat(identifies).isNotEmpty();
+        await().atMost(Duration.ofMinutes(1)).until(() -> receiver.requests().size() >= identifies.size());
+        assertThat(receiver.requests()).extracting(r -> r.header("ce-id")).containsExactlyInAnyOrderElementsOf(identifies);
+        assertThat(receiver.requests()).allSatisfy(r -> {
+            assertThat(r.header("Idempotency-Key")).isEqualTo(r.header("ce-id"));
+            assertThat(EventJson.decode(r.body()).type()).isEqualTo(EventType.IDENTIFY);
+        });
     }
 
     @Test

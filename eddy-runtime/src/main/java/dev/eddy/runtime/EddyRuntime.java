@@ -4,6 +4,7 @@ import dev.eddy.bus.broker.EmbeddedKafka;
 import dev.eddy.bus.publish.EventPublisher;
 import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.handlers.Handlers;
 import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.runtime.flink.AnalyticsDeployment;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Eddy: the broker (embedded unless {@code kafka.bootstrap} names one), the topics,
- * the views' database, the Flink MiniCluster with the analytics job, and the HTTP server. Start
+ * the views' database, the Flink MiniCluster with the analytics job, the handlers, and the HTTP server. Start
  * brings them up in dependency order, the independent ones side by side, and returns once {@code
  * /readyz} would answer 200; close takes them down in reverse.
  */
@@ -95,6 +96,7 @@ public final class EddyRuntime implements AutoCloseable {
         String bootstrap;
         int kafkaPort;
         EventPublisher publisher;
+        TopicPlan plan = new TopicPlan(config.kafka().partitions(), config.kafka().retention());
         try {
             if (config.kafka().embedded()) {
                 EmbeddedKafka broker = own(new EmbeddedKafka(dataDir.resolve("kafka"), config.kafka().port()).start());
@@ -109,7 +111,6 @@ public final class EddyRuntime implements AutoCloseable {
                 readiness.add("kafka", cluster::clusterAnswers);
             }
             try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
-                TopicPlan plan = new TopicPlan(config.kafka().partitions(), config.kafka().retention());
                 admin.ensureTopics(plan);
                 List<String> drift = admin.driftFrom(plan);
                 if (!drift.isEmpty()) {
@@ -142,6 +143,11 @@ public final class EddyRuntime implements AutoCloseable {
         AnalyticsDeployment job = own(AnalyticsDeployment.submit(flink.restPort(), dataDir.resolve("flink"), bootstrap, views, config));
         readiness.add("analytics-job", job::isRunning);
         own(new PipelineMetrics(bootstrap, flink.url(), job.jobId())).bindTo(registry);
+        if (!config.handlers().isEmpty()) {
+            // ready once each has its place on eddy.events: what is accepted from then on reaches them
+            Handlers handlers = own(Handlers.start(config.handlers(), bootstrap, plan, config.kafka().produceTimeout(), registry));
+            readiness.add("handlers", handlers::ready);
+        }
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.eddy.model.EventType;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,10 +27,16 @@ import java.util.stream.Collectors;
  * file, {@code EDDY_…} environment variables, command-line flags. Every key of the defaults
  * can be set at every layer; the environment name of {@code stream.allowedLateness} is
  * {@code EDDY_STREAM_ALLOWED_LATENESS}, lists are comma-separated there.
+ *
+ * <p>Handlers are declared by name in the file ({@code handlers.<name>.url} …); each key of a
+ * declared handler is a key like the others from then on, so the environment can override it
+ * ({@code EDDY_HANDLERS_SIGNUP_HOOK_URL} for {@code handlers.signup-hook.url}).
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = new YAMLMapper();
+    /** Handler names become parts of config keys, topic and consumer group names and environment names. */
+    private static final Pattern HANDLER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private ConfigLoader() {}
 
@@ -60,9 +70,10 @@ public final class ConfigLoader {
         return config;
     }
 
-    /** {@code stream.allowedLateness} → {@code EDDY_STREAM_ALLOWED_LATENESS}. */
+    /** {@code stream.allowedLateness} → {@code EDDY_STREAM_ALLOWED_LATENESS}; '-' in a handler's name → '_'. */
     public static String envName(String key) {
-        return "EDDY_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+        return "EDDY_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').replace('-', '_')
+                .toUpperCase(Locale.ROOT);
     }
 
     /** Every configurable key with its default, in order: for help texts and the README. */
@@ -79,7 +90,9 @@ public final class ConfigLoader {
         }
         if (yaml == null || yaml.isMissingNode() || yaml.isNull()) return;
         if (!yaml.isObject()) throw new ConfigException(file + ": expected a YAML mapping of config keys");
+        declareHandlers(tree, leaves, file, yaml.get("handlers"));
         leaves(yaml).forEach((key, value) -> {
+            if (key.equals("handlers") && value.isNull()) return; // "handlers:" with none under it
             JsonNode defaultValue = leaves.get(key);
             boolean known = defaultValue != null || leaves.keySet().stream().anyMatch(k -> k.startsWith(key + "."));
             if (known && value.isNull()) {
@@ -94,6 +107,24 @@ public final class ConfigLoader {
                     ? parse(defaultValue, value.asText(), file + " key " + key)
                     : value;
             set(tree, key, node);
+        });
+    }
+
+    /** Gives each handler the file names its default keys, so that the file and the environment can set them. */
+    private static void declareHandlers(ObjectNode tree, Map<String, JsonNode> leaves, Path file, JsonNode handlers) {
+        if (handlers == null || handlers.isNull()) return;
+        if (!handlers.isObject()) {
+            throw new ConfigException(file + ": handlers: expected a mapping of handler names to their settings");
+        }
+        ObjectNode declared = (ObjectNode) tree.get("handlers");
+        handlers.fieldNames().forEachRemaining(name -> {
+            if (!HANDLER_NAME.matcher(name).matches()) {
+                throw new ConfigException(file + ": handlers: '" + name + "' is not a handler name"
+                        + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+            }
+            JsonNode defaults = JSON.valueToTree(EddyConfig.Handler.defaults());
+            declared.set(name, defaults);
+            leaves(defaults).forEach((key, value) -> leaves.put("handlers." + name + "." + key, value));
         });
     }
 
@@ -149,7 +180,37 @@ public final class ConfigLoader {
                     + "): a replay could count retried events twice");
         }
         if (c.dataDir() == null || c.dataDir().isBlank()) errors.add("dataDir: must name a directory");
+        c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+    }
+
+    private static void validateHandler(List<String> errors, String prefix, EddyConfig.Handler h) {
+        if (h.url().isBlank()) {
+            errors.add(prefix + "url: must be given (where the handler posts its events)");
+        } else if (!isHttpUrl(h.url())) {
+            errors.add(prefix + "url: must be an http or https URL, got '" + h.url() + "'");
+        }
+        for (String type : h.types()) {
+            if (EventType.fromWireName(type) == null) {
+                errors.add(prefix + "types: '" + type + "' is not a call type (track, page, screen, identify, group, alias)");
+            }
+        }
+        if (h.maxAttempts() < 1) errors.add(prefix + "maxAttempts: must be at least 1");
+        positive(errors, prefix + "backoff", h.backoff());
+        positive(errors, prefix + "timeout", h.timeout());
+        if (h.maxBackoff().compareTo(h.backoff()) < 0) {
+            errors.add(prefix + "maxBackoff: must not be below backoff (" + Durations.format(h.backoff()) + ")");
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static void port(List<String> errors, String key, int port) {

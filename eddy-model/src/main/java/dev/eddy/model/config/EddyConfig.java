@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Eddy's whole configuration: one YAML file ({@code eddy.yaml}), each key overridable by an
@@ -12,7 +13,7 @@ import java.util.List;
  * {@code 10m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}).
  */
 public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink, Stream stream,
-                         Ingest ingest, Store store, Query query) {
+                         Ingest ingest, Store store, Query query, Map<String, Handler> handlers) {
 
     /** HTTP server and its keys. */
     public record Server(int port, List<String> writeKeys, List<String> readKeys) {}
@@ -52,6 +53,33 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
     /** Query API limits. */
     public record Query(@JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxRange) {}
 
+    /**
+     * A webhook handler, by name under {@code handlers}: the events it takes from {@code
+     * eddy.events} and the URL it posts each one to, retried with exponential backoff, then kept
+     * on its dead-letter topic. Keys left out of the file take {@link #defaults()}.
+     *
+     * @param url where each event is posted, http or https
+     * @param types the call types it takes ({@code track}, {@code page}, {@code screen}, {@code
+     *     identify}, {@code group}, {@code alias}); with {@code events}, empty both means every event
+     * @param events track event names it takes, e.g. {@code Signed Up}
+     * @param maxAttempts posts per event at most, the first included
+     * @param backoff the wait before the second attempt, doubled before each further one
+     * @param maxBackoff the longest wait between two attempts
+     * @param timeout how long one attempt may take
+     */
+    public record Handler(
+            String url, List<String> types, List<String> events, int maxAttempts,
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration backoff,
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxBackoff,
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration timeout) {
+
+        /** No URL (it must be given), every event, 5 attempts, backoff 1 s doubling to at most 1 min, 10 s per attempt. */
+        public static Handler defaults() {
+            return new Handler("", List.of(), List.of(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+                    Duration.ofSeconds(10));
+        }
+    }
+
     /** The configuration with no file, no environment and no flags. */
     public static EddyConfig defaults() {
         return new EddyConfig("./eddy-data",
@@ -61,6 +89,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24)),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),
-                new Query(Duration.ofDays(31)));
+                new Query(Duration.ofDays(31)),
+                Map.of());
     }
 }

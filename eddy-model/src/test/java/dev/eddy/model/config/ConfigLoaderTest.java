@@ -113,6 +113,72 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void handlersAreDeclaredInTheFileWithDefaultsForKeysLeftOut() throws IOException {
+        Path file = yaml("""
+                handlers:
+                  signup-hook:
+                    url: https://hooks.example.com/signup
+                    events: [Signed Up, Order Completed]
+                    maxAttempts: 3
+                  audit:
+                    url: http://localhost:9000/audit
+                    types: identify
+                """);
+        EddyConfig c = ConfigLoader.load(file, Map.of(), Map.of());
+        assertThat(c.handlers()).containsOnlyKeys("signup-hook", "audit");
+        assertThat(c.handlers().get("signup-hook")).isEqualTo(new EddyConfig.Handler(
+                "https://hooks.example.com/signup", List.of(), List.of("Signed Up", "Order Completed"), 3,
+                Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
+        assertThat(c.handlers().get("audit").types()).containsExactly("identify");
+        assertThat(c.handlers().get("audit").maxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void theEnvironmentOverridesTheKeysOfDeclaredHandlers() throws IOException {
+        Path file = yaml("handlers:\n  signup-hook:\n    url: http://a.example/x\n");
+        EddyConfig c = ConfigLoader.load(file, Map.of(
+                "EDDY_HANDLERS_SIGNUP_HOOK_URL", "http://b.example/y",
+                "EDDY_HANDLERS_SIGNUP_HOOK_MAX_BACKOFF", "5m"), Map.of());
+        assertThat(c.handlers().get("signup-hook").url()).isEqualTo("http://b.example/y");
+        assertThat(c.handlers().get("signup-hook").maxBackoff()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ConfigLoader.envName("handlers.signup-hook.maxAttempts")).isEqualTo("EDDY_HANDLERS_SIGNUP_HOOK_MAX_ATTEMPTS");
+    }
+
+    @Test
+    void badHandlersAreNamedByKey() throws IOException {
+        Path file = yaml("""
+                handlers:
+                  hook:
+                    url: ftp://example.com/x
+                    types: [track, click]
+                    maxAttempts: 0
+                    backoff: 10s
+                    maxBackoff: 1s
+                  nourl: {}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: handlers.hook.url: must be an http or https URL, got 'ftp://example.com/x'"
+                        + "; handlers.hook.types: 'click' is not a call type (track, page, screen, identify, group, alias)"
+                        + "; handlers.hook.maxAttempts: must be at least 1"
+                        + "; handlers.hook.maxBackoff: must not be below backoff (10s)"
+                        + "; handlers.nourl.url: must be given (where the handler posts its events)");
+        Path badName = yaml("handlers:\n  Signup.Hook:\n    url: http://a.example/x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badName, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(badName + ": handlers: 'Signup.Hook' is not a handler name"
+                        + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+        Path unknownKey = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    retries: 3\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unknownKey, Map.of(), Map.of()))
+                .hasMessageStartingWith(unknownKey + ": unknown key 'handlers.hook.retries'");
+    }
+
+    @Test
+    void anEmptyHandlersSectionMeansNone() throws IOException {
+        assertThat(ConfigLoader.load(yaml("handlers:\n"), Map.of(), Map.of()).handlers()).isEmpty();
+    }
+
+    @Test
     void durationsParseAndFormat() {
         assertThat(Durations.parse("200ms")).isEqualTo(Duration.ofMillis(200));
         assertThat(Durations.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));

@@ -1,0 +1,49 @@
+package dev.eddy.handlers;
+
+import dev.eddy.model.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The record a handler keeps on its dead-letter topic for an event it could not deliver: the
+ * event's key, value and headers unchanged (so it can be replayed onto {@code eddy.events} as it
+ * is), plus headers saying which handler gave up, why, after how many attempts, and where the
+ * event was read.
+ */
+public final class DeadLetter {
+    public static final String HANDLER = "eddy-dlt-handler";
+    public static final String REASON = "eddy-dlt-reason";
+    public static final String ATTEMPTS = "eddy-dlt-attempts";
+    /** The last HTTP status answered; absent when none was. */
+    public static final String STATUS = "eddy-dlt-status";
+    public static final String TOPIC = "eddy-dlt-topic";
+    public static final String PARTITION = "eddy-dlt-partition";
+    public static final String OFFSET = "eddy-dlt-offset";
+
+    private DeadLetter() {}
+
+    /**
+     * @param attempts posts made, 0 when the record was not an event that could be posted
+     * @param status the last HTTP status answered, 0 for none
+     */
+    public static ProducerRecord<byte[], byte[]> of(String handler, ConsumerRecord<byte[], byte[]> failed,
+                                                    String reason, int attempts, int status) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : failed.headers()) headers.add(header);
+        add(headers, HANDLER, handler);
+        add(headers, REASON, reason);
+        add(headers, ATTEMPTS, Integer.toString(attempts));
+        if (status != 0) add(headers, STATUS, Integer.toString(status));
+        add(headers, TOPIC, failed.topic());
+        add(headers, PARTITION, Integer.toString(failed.partition()));
+        add(headers, OFFSET, Long.toString(failed.offset()));
+        return new ProducerRecord<>(Topics.handlerDeadLetter(handler), null, failed.key(), failed.value(), headers);
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,305 @@
+package dev.eddy.handlers;
+
+import dev.eddy.handlers.retry.Backoff;
+import dev.eddy.handlers.webhook.Outcome;
+import dev.eddy.handlers.webhook.WebhookHeaders;
+import dev.eddy.handlers.webhook.WebhookPoster;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.Topics;
+import dev.eddy.model.config.EddyConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One handler at work, on a thread of its own: reads {@code eddy.events} in its consumer group
+ * {@code eddy.handler.<name>}, posts each event it takes to its URL, and retries with backoff
+ * while the receiver has passing trouble; an event that cannot be delivered (attempts used up, a
+ * status that retrying will not change, a record that is not an event) goes to the handler's
+ * dead-letter topic. Then the next one: events are posted one at a time, so each user's events
+ * arrive in the order they are on the bus.
+ *
+ * <p>At least once: an event's offset is committed only after it was delivered, skipped or its
+ * dead letter acknowledged, so a stop or crash in between posts it again at the next start (the
+ * {@code Idempotency-Key} lets the receiver tell). A new handler starts at the end of the topic
+ * when it first gets its partitions, and commits that place at once: it takes the events that
+ * come after its first start, not the topic's history, and misses none after that.
+ */
+final class HandlerRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerRunner.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final long COMMIT_EVERY_MS = 1_000;
+    /** How long a stop waits for a post in flight before interrupting it. */
+    private static final long STOP_GRACE_MS = 2_000;
+    /** Kafka's default poll interval, and the margin over a record's worst case when that is longer. */
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMinutes(5);
+    private static final Duration POLL_INTERVAL_MARGIN = Duration.ofMinutes(1);
+
+    private final String name;
+    private final EventMatcher matcher;
+    private final WebhookPoster poster;
+    private final Backoff backoff;
+    private final int maxAttempts;
+    private final Producer<byte[], byte[]> deadLetters;
+    private final Duration produceTimeout;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Counter delivered;
+    private final Counter deadLettered;
+    private final Counter retried;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Thread thread;
+    /** Handled and not yet committed; the consumer thread's own. */
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private long lastCommit;
+    private volatile boolean assigned;
+
+    /**
+     * @param deadLetters the producer of dead letters, shared by the handlers; idempotent, acks=all
+     * @param produceTimeout how long a dead letter may take to be acknowledged
+     */
+    HandlerRunner(String name, EddyConfig.Handler config, String bootstrap, Producer<byte[], byte[]> deadLetters,
+                  Duration produceTimeout, MeterRegistry registry) {
+        this.name = name;
+        this.matcher = EventMatcher.of(config.types(), config.events());
+        this.poster = new WebhookPoster(URI.create(config.url()), config.timeout());
+        this.backoff = new Backoff(config.backoff(), config.maxBackoff());
+        this.maxAttempts = config.maxAttempts();
+        this.deadLetters = deadLetters;
+        this.produceTimeout = produceTimeout;
+        this.consumer = new KafkaConsumer<>(consumerConfig(name, config, bootstrap, produceTimeout),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.delivered = outcomes(registry, "delivered");
+        this.deadLettered = outcomes(registry, "dead_lettered");
+        this.retried = Counter.builder("eddy.handler.retries").tag("handler", name)
+                .description("Posts of an event after its first, by handler").register(registry);
+        this.thread = new Thread(this::run, "eddy-handler-" + name);
+    }
+
+    private Counter outcomes(MeterRegistry registry, String outcome) {
+        return Counter.builder("eddy.handler.events").tag("handler", name).tag("outcome", outcome)
+                .description("Events a handler took, by how their delivery ended").register(registry);
+    }
+
+    private Map<String, Object> consumerConfig(String name, EddyConfig.Handler config, String bootstrap,
+                                               Duration produceTimeout) {
+        // one record per poll, and none polled while an event is retried: the group must wait out
+        // the longest an event can take (each attempt's connect and answer, the waits, its dead letter)
+        Duration worstCase = config.timeout().multipliedBy(2L * config.maxAttempts())
+                .plus(backoff.totalFor(config.maxAttempts())).plus(produceTimeout);
+        Duration pollInterval = worstCase.plus(POLL_INTERVAL_MARGIN);
+        if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) pollInterval = MIN_POLL_INTERVAL;
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, Handlers.groupOf(name),
+                ConsumerConfig.CLIENT_ID_CONFIG, "eddy-handler-" + name,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, pollInterval.toMillis()));
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether it has its partitions of {@code eddy.events} and a committed place in each: events sent from now on reach it. */
+    boolean assigned() {
+        return assigned;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.EVENTS), new PlaceKeeper());
+            while (stopping.getCount() > 0) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    try {
+                        handle(record);
+                    } catch (DeadLetterUnwritable e) {
+                        // not committed, and read again after a wait: the event must not be lost
+                        LOG.error("handler {}: cannot keep an undeliverable event ({}) on {}, will try it again: {}",
+                                name, e.reason, Topics.handlerDeadLetter(name), e.getMessage());
+                        consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                        pause(backoff.max());
+                    }
+                }
+                commitIfDue();
+            }
+        } catch (Stopping | WakeupException | InterruptException e) {
+            // what was not handled yet is read again at the next start
+        } catch (RuntimeException e) {
+            LOG.error("handler {} stopped: {}", name, e.toString(), e);
+        } finally {
+            Thread.interrupted(); // an interrupting stop must not fail the last commit
+            try {
+                if (!done.isEmpty()) consumer.commitSync(done);
+            } catch (RuntimeException e) {
+                LOG.warn("handler {}: last offsets not committed, their events will be posted again: {}", name, e.toString());
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        Event event;
+        try {
+            event = EventJson.decode(record.value());
+        } catch (IOException | RuntimeException notAnEvent) {
+            // any Kafka client may write to eddy.events; such a record is kept, not retried
+            deadLetter(record, "not a canonical event: " + firstLine(notAnEvent.getMessage()), 0, 0);
+            markDone(record);
+            return;
+        }
+        if (matcher.matches(event)) deliver(record, event);
+        markDone(record);
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> record, Event event) {
+        Map<String, String> headers = WebhookHeaders.of(record.headers(), event.dedupKey(), name);
+        for (int attempt = 1; ; attempt++) {
+            headers.put(WebhookHeaders.ATTEMPT, Integer.toString(attempt));
+            Outcome outcome;
+            try {
+                outcome = poster.post(record.value(), headers);
+            } catch (InterruptedException e) {
+                throw new Stopping();
+            }
+            switch (outcome.kind()) {
+                case DELIVERED -> {
+                    delivered.increment();
+                    return;
+                }
+                case FAILED -> {
+                    deadLetter(record, outcome.reason(), attempt, outcome.status());
+                    return;
+                }
+                case RETRY -> {
+                    if (attempt >= maxAttempts) {
+                        deadLetter(record, "gave up after " + attempt + (attempt == 1 ? " attempt" : " attempts")
+                                + ", the last " + outcome.reason(), attempt, outcome.status());
+                        return;
+                    }
+                    retried.increment();
+                    LOG.debug("handler {}: attempt {} for event {} {}, retrying", name, attempt, event.messageId(), outcome.reason());
+                    pause(backoff.after(attempt));
+                }
+            }
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, int attempts, int status) {
+        try {
+            deadLetters.send(DeadLetter.of(name, record, reason, attempts, status))
+                    .get(produceTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DeadLetterUnwritable(reason, e);
+        } catch (InterruptedException e) {
+            throw new Stopping();
+        }
+        deadLettered.increment();
+        LOG.warn("handler {}: event at {}-{}@{} kept on {}: {}", name, record.topic(), record.partition(),
+                record.offset(), Topics.handlerDeadLetter(name), reason);
+    }
+
+    private void markDone(ConsumerRecord<byte[], byte[]> record) {
+        done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    private void commitIfDue() {
+        long now = System.currentTimeMillis();
+        if (done.isEmpty() || now - lastCommit < COMMIT_EVERY_MS) return;
+        consumer.commitAsync(Map.copyOf(done), (offsets, error) -> {
+            if (error != null) LOG.warn("handler {}: commit failed, some events may be posted again: {}", name, error.toString());
+        });
+        done.clear();
+        lastCommit = now;
+    }
+
+    /** Waits, unless the handler is stopping. */
+    private void pause(Duration wait) {
+        try {
+            if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) throw new Stopping();
+        } catch (InterruptedException e) {
+            throw new Stopping();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Stops after the post in flight, or interrupts it after a grace period; waits for the thread. */
+    @Override
+    public void close() throws InterruptedException {
+        stopping.countDown();
+        consumer.wakeup();
+        thread.join(STOP_GRACE_MS);
+        if (thread.isAlive()) {
+            thread.interrupt();
+            thread.join();
+        }
+    }
+
+    /** Commits what was handled before partitions go, and gives new partitions a place at once. */
+    private final class PlaceKeeper implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!done.isEmpty()) consumer.commitSync(done);
+            done.clear();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+            Map<TopicPartition, OffsetAndMetadata> first = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                if (committed.get(partition) == null) {
+                    first.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+                }
+            }
+            if (!first.isEmpty()) consumer.commitSync(first);
+            assigned = true;
+        }
+    }
+
+    /** The handler is stopping: leave the loop without marking the current event handled. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class DeadLetterUnwritable extends RuntimeException {
+        final String reason;
+
+        DeadLetterUnwritable(String reason, Exception cause) {
+            super(cause.getCause() != null ? cause.getCause().toString() : cause.toString(), cause);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.eddy.handlers;
+
+import dev.eddy.bus.publish.EventPublisher;
+import dev.eddy.bus.topic.TopicAdmin;
+import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.model.Topics;
+import dev.eddy.model.config.EddyConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured handlers, running: each its own consumer group and thread (see {@link
+ * HandlerRunner}), one producer for all their dead letters, with the same settings as every
+ * other write to the bus (idempotent, acks=all).
+ */
+public final class Handlers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Handlers.class);
+
+    private final List<HandlerRunner> runners = new ArrayList<>();
+    private final Producer<byte[], byte[]> deadLetters;
+
+    private Handlers(Producer<byte[], byte[]> deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * Creates each handler's dead-letter topic when missing, then starts the handlers.
+     *
+     * @param handlers by name, as validated by the config
+     * @param produceTimeout how long a dead letter may take to be acknowledged
+     */
+    public static Handlers start(Map<String, EddyConfig.Handler> handlers, String bootstrap, TopicPlan plan,
+                                 Duration produceTimeout, MeterRegistry registry) {
+        if (!handlers.isEmpty()) {
+            try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+                handlers.keySet().forEach(name -> admin.ensureTopic(plan, Topics.handlerDeadLetter(name)));
+            }
+        }
+        Handlers running = new Handlers(new KafkaProducer<>(EventPublisher.config(bootstrap, produceTimeout, produceTimeout),
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        try {
+            handlers.forEach((name, config) -> {
+                HandlerRunner runner = new HandlerRunner(name, config, bootstrap, running.deadLetters, produceTimeout, registry);
+                running.runners.add(runner);
+                runner.start();
+                LOG.info("handler {} posts {} to {}", name, describe(config), config.url());
+            });
+            return running;
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    private static String describe(EddyConfig.Handler config) {
+        if (config.types().isEmpty() && config.events().isEmpty()) return "every event";
+        List<String> taken = new ArrayList<>(config.types());
+        config.events().forEach(name -> taken.add("'" + name + "'"));
+        return String.join(", ", taken);
+    }
+
+    /** The consumer group of a handler: where its place on {@code eddy.events} is kept. */
+    public static String groupOf(String handler) {
+        return "eddy.handler." + handler;
+    }
+
+    /** Whether every handler has its place on {@code eddy.events}: events sent from now on reach them all. */
+    public boolean ready() {
+        return runners.stream().allMatch(HandlerRunner::assigned);
+    }
+
+    /** Stops the handlers (each after the post in flight), then the dead-letter producer. */
+    @Override
+    public void close() {
+        for (HandlerRunner runner : runners) {
+            try {
+                runner.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deadLetters.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.eddy.handlers.retry;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Exponential backoff without jitter: {@code first} before the second attempt, doubled before each
+ * further one, never more than {@code max}. One handler posts one event at a time, so there is no
+ * herd of its own retries to spread out.
+ */
+public record Backoff(Duration first, Duration max) {
+
+    public Backoff {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(max, "max");
+        if (first.isNegative() || first.isZero()) throw new IllegalArgumentException("first must be positive: " + first);
+        if (max.compareTo(first) < 0) throw new IllegalArgumentException("max " + max + " is below first " + first);
+    }
+
+    /** The wait after attempt {@code failed} (1 for the first) failed, before the next one. */
+    public Duration after(int failed) {
+        if (failed < 1) throw new IllegalArgumentException("attempts count from 1, got " + failed);
+        // past 2^30 times the first wait every sane max is reached; the shift would overflow soon after
+        int doublings = Math.min(failed - 1, 30);
+        Duration wait = first.multipliedBy(1L << doublings);
+        return wait.compareTo(max) > 0 ? max : wait;
+    }
+
+    /** The sum of the waits between {@code attempts} attempts: how long the retries of one event can wait at most. */
+    public Duration totalFor(int attempts) {
+        Duration total = Duration.ZERO;
+        for (int failed = 1; failed < attempts; failed++) total = total.plus(after(failed));
+        return total;
+    }
+}

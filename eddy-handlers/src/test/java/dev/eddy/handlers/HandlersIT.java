@@ -1,0 +1,243 @@
+package dev.eddy.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.eddy.bus.broker.EmbeddedKafka;
+import dev.eddy.bus.publish.EventPublisher;
+import dev.eddy.bus.testing.TopicReader;
+import dev.eddy.bus.topic.TopicAdmin;
+import dev.eddy.bus.topic.TopicPlan;
+import dev.eddy.handlers.testing.WebhookReceiver;
+import dev.eddy.model.Event;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
+import dev.eddy.model.Topics;
+import dev.eddy.model.config.EddyConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Handlers on the real embedded broker, posting to a real local HTTP server; one broker for the class, a handler name per test. */
+class HandlersIT {
+    static final Instant T = Instant.parse("2026-11-27T10:00:00Z");
+    static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration QUICK = Duration.ofMillis(20);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka broker;
+    static EventPublisher publisher;
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
+        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
+            admin.ensureTopics(TopicPlan.defaults());
+        }
+        publisher = new EventPublisher(broker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        publisher.close();
+        broker.close();
+    }
+
+    @Test
+    void postsTheEventsItTakesInEachUsersOrderAsCloudEvents() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering(200);
+             Handlers handlers = start("signups", handler(receiver.url(), List.of("identify"), List.of("Signed Up"), 5, QUICK))) {
+            Event signedUp = track("m1", "u1", "Signed Up");
+            Event identified = event("m3", "u1", EventType.IDENTIFY, null);
+            Event other = track("m5", "u2", "Signed Up");
+            publish(signedUp, event("m2", "u1", EventType.PAGE, null), identified, track("m4", "u1", "Clicked"), other);
+            // after m2 and m4 in u1's partition: once it arrives, those two were read and passed over
+            Event last = track("m6", "u1", "Signed Up");
+            publish(last);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() >= 4);
+            List<WebhookReceiver.Request> got = receiver.requests();
+            assertThat(got).hasSize(4);
+            assertThat(got.stream().map(r -> r.header("ce-id")))
+                    .containsExactlyInAnyOrder("m1", "m3", "m5", "m6");
+            assertThat(got.stream().map(r -> r.header("ce-id")).filter(id -> !id.equals("m5")))
+                    .as("u1's events in the order they are on the bus").containsExactly("m1", "m3", "m6");
+            WebhookReceiver.Request first = got.stream().filter(r -> r.header("ce-id").equals("m1")).findFirst().orElseThrow();
+            assertThat(first.body()).isEqualTo(EventJson.encode(signedUp));
+            assertThat(first.header("Content-Type")).isEqualTo("application/json");
+            assertThat(first.header("ce-specversion")).isEqualTo("1.0");
+            assertThat(first.header("ce-type")).isEqualTo("Signed%20Up");
+            assertThat(first.header("ce-source")).isEqualTo("eddy:segment");
+            assertThat(first.header("ce-time")).isEqualTo("2026-11-27T10:00:00Z");
+            assertThat(first.header("Idempotency-Key")).isEqualTo("m1");
+            assertThat(first.header("Eddy-Handler")).isEqualTo("signups");
+            assertThat(first.header("Eddy-Attempt")).isEqualTo("1");
+            assertThat(counter("eddy.handler.events", "outcome", "delivered")).isEqualTo(4);
+        }
+        assertThat(TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter("signups"))).isZero();
+    }
+
+    @Test
+    void retriesWhileTheReceiverHasPassingTroubleThenDelivers() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> n <= 2 ? 503 : 200);
+             Handlers handlers = start("flaky", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {
+            publish(track("r1", "u1", "Clicked"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
+            assertThat(receiver.requests()).extracting(r -> r.header("Eddy-Attempt")).containsExactly("1", "2", "3");
+            assertThat(receiver.requests()).extracting(r -> r.header("Idempotency-Key")).containsOnly("r1");
+            assertThat(counter("eddy.handler.retries")).isEqualTo(2);
+        }
+        assertThat(TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter("flaky"))).isZero();
+    }
+
+    @Test
+    void aStatusThatRetryingWillNotChangeIsDeadLetteredAtOnceWithTheEventUnchanged() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering(400);
+             Handlers handlers = start("refused", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {
+            Event event = track("d1", "u7", "Order Completed");
+            RecordMetadata written = publisher.publish(event).get();
+
+            ConsumerRecord<byte[], byte[]> dead = deadLetters("refused", 1).get(0);
+            assertThat(dead.key()).isEqualTo("u7".getBytes(StandardCharsets.UTF_8));
+            assertThat(dead.value()).isEqualTo(EventJson.encode(event));
+            assertThat(headers(dead)).containsEntry("ce_id", "d1").containsEntry("ce_type", "Order Completed")
+                    .containsEntry(DeadLetter.HANDLER, "refused")
+                    .containsEntry(DeadLetter.REASON, "answered HTTP 400")
+                    .containsEntry(DeadLetter.ATTEMPTS, "1")
+                    .containsEntry(DeadLetter.STATUS, "400")
+                    .containsEntry(DeadLetter.TOPIC, Topics.EVENTS)
+                    .containsEntry(DeadLetter.PARTITION, Integer.toString(written.partition()))
+                    .containsEntry(DeadLetter.OFFSET, Long.toString(written.offset()));
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(counter("eddy.handler.events", "outcome", "dead_lettered")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void givesUpAfterItsAttemptsAndKeepsTheEvent() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering(500);
+             Handlers handlers = start("down", handler(receiver.url(), List.of(), List.of(), 3, QUICK))) {
+            publish(track("g1", "u1", "Clicked"));
+
+            Map<String, String> dead = headers(deadLetters("down", 1).get(0));
+            assertThat(dead).containsEntry(DeadLetter.REASON, "gave up after 3 attempts, the last answered HTTP 500")
+                    .containsEntry(DeadLetter.ATTEMPTS, "3")
+                    .containsEntry(DeadLetter.STATUS, "500");
+            assertThat(receiver.requests()).extracting(r -> r.header("Eddy-Attempt")).containsExactly("1", "2", "3");
+            assertThat(counter("eddy.handler.retries")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aReceiverNobodyListensOnIsRetriedThenDeadLettered() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (Handlers handlers = start("nobody", handler("http://127.0.0.1:" + closedPort + "/hook", List.of(), List.of(), 2, QUICK))) {
+            publish(track("c1", "u1", "Clicked"));
+
+            Map<String, String> dead = headers(deadLetters("nobody", 1).get(0));
+            assertThat(dead.get(DeadLetter.REASON))
+                    .startsWith("gave up after 2 attempts, the last cannot connect to 127.0.0.1:" + closedPort);
+            assertThat(dead).containsEntry(DeadLetter.ATTEMPTS, "2").doesNotContainKey(DeadLetter.STATUS);
+        }
+    }
+
+    @Test
+    void aRecordThatIsNotAnEventIsKeptAndTheEventsAfterItStillGoOut() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering(200);
+             Handlers handlers = start("strict", handler(receiver.url(), List.of(), List.of(), 5, QUICK));
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                     EventPublisher.config(broker.bootstrapServers(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] key = "u9".getBytes(StandardCharsets.UTF_8);
+            raw.send(new ProducerRecord<>(Topics.EVENTS, key, "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            publish(track("after", "u9", "Clicked")); // same user, same partition, after it
+
+            ConsumerRecord<byte[], byte[]> dead = deadLetters("strict", 1).get(0);
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(headers(dead).get(DeadLetter.REASON)).startsWith("not a canonical event: ");
+            assertThat(headers(dead)).containsEntry(DeadLetter.ATTEMPTS, "0");
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
+            assertThat(receiver.requests().get(0).header("ce-id")).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void resumesWhereItStoppedAndPostsAgainWhatItHadNotFinished() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 200 : 503)) {
+            // a long backoff: the second event is still waiting for its retry when the handler stops
+            EddyConfig.Handler config = handler(receiver.url(), List.of(), List.of(), 5, Duration.ofMinutes(10));
+            try (Handlers handlers = start("resuming", config)) {
+                publish(track("s1", "u1", "Clicked"), track("s2", "u1", "Clicked"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 2);
+            }
+            publish(track("s3", "u1", "Clicked")); // while stopped
+
+            try (Handlers handlers = start("resuming", config)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 3);
+                // the delivered s1 is not posted again; s2 is, from its first attempt; s3 waits behind it
+                assertThat(receiver.requests()).extracting(r -> r.header("ce-id") + "#" + r.header("Eddy-Attempt"))
+                        .containsExactly("s1#1", "s2#1", "s2#1");
+            }
+        }
+    }
+
+    private Handlers start(String name, EddyConfig.Handler config) {
+        Handlers handlers = Handlers.start(Map.of(name, config), broker.bootstrapServers(), TopicPlan.defaults(),
+                PRODUCE_TIMEOUT, registry);
+        await().atMost(Duration.ofSeconds(30)).until(handlers::ready);
+        return handlers;
+    }
+
+    private static EddyConfig.Handler handler(String url, List<String> types, List<String> events, int attempts, Duration backoff) {
+        return new EddyConfig.Handler(url, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
+    }
+
+    private static Event track(String messageId, String user, String name) {
+        return event(messageId, user, EventType.TRACK, name);
+    }
+
+    private static Event event(String messageId, String user, EventType type, String name) {
+        return new Event(messageId, type, name, null, user, null, null, null, null, T, T, T, T, null, null, null);
+    }
+
+    private static void publish(Event... events) throws Exception {
+        for (Event event : events) publisher.publish(event).get();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String handler, int count) {
+        return TopicReader.readAll(broker.bootstrapServers(), Topics.handlerDeadLetter(handler), count);
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        return headers;
+    }
+
+    private double counter(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.eddy.handlers.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+class WebhookTest {
+
+    @Test
+    void statusesSortIntoDeliveredRetryAndFailed() {
+        assertThat(Outcome.ofStatus(200).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(Outcome.ofStatus(204).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        for (int status : new int[] {408, 425, 429, 500, 502, 503, 504}) {
+            assertThat(Outcome.ofStatus(status)).isEqualTo(new Outcome(Outcome.Kind.RETRY, status, "answered HTTP " + status));
+        }
+        for (int status : new int[] {301, 400, 401, 403, 404, 410, 422}) {
+            assertThat(Outcome.ofStatus(status)).isEqualTo(new Outcome(Outcome.Kind.FAILED, status, "answered HTTP " + status));
+        }
+    }
+
+    @Test
+    void headersCarryTheCloudEventsAttributesPercentEncoded() {
+        RecordHeaders record = new RecordHeaders();
+        record.add("ce_id", bytes("m-1"));
+        record.add("ce_type", bytes("Bestellung \"abgeschloßen\" 100%"));
+        record.add("content-type", bytes("application/json"));
+        assertThat(WebhookHeaders.of(record, "ce:src#1", "orders")).containsExactly(
+                entry("ce-id", "m-1"),
+                entry("ce-type", "Bestellung%20%22abgeschlo%C3%9Fen%22%20100%25"),
+                entry("Idempotency-Key", "ce:src#1"),
+                entry("Eddy-Handler", "orders"));
+    }
+
+    private static java.util.Map.Entry<String, String> entry(String key, String value) {
+        return java.util.Map.entry(key, value);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
