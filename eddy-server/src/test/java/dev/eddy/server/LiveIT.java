@@ -8,18 +8,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.metrics.MetricsUpsert;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,6 +164,50 @@ class LiveIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(END));
         } finally {
             response.body().close();
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingDoesNotHoldUpTheOthers() throws Exception {
+        // a window of its own, a day later, so the other tests' rows stay as they are
+        Instant later = NOW.plus(Duration.ofDays(1));
+        Instant lastMinute = later.truncatedTo(ChronoUnit.MINUTES);
+        // some 10 MB of rows: more than the stuck client's socket buffers and the server's (up to 4 MB) hold
+        String name = "e".repeat(190);
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), IntStream.range(0, 16 * 2_500).mapToObj(i -> new MinuteMetric(
+                lastMinute.minus(Duration.ofMinutes(i % 16)), name + i / 16, 1, 1, true)).toList());
+        EddyServer second = eddy.startServer(Clock.fixed(later, ZoneOffset.UTC), EddyConfig.defaults().ingest());
+        HttpResponse<Stream<String>> response = null;
+        try (Socket stuck = new Socket()) {
+            stuck.setReceiveBufferSize(1024); // before connecting, so the window it offers stays small
+            stuck.connect(new InetSocketAddress("127.0.0.1", second.port()));
+            stuck.getOutputStream().write(("GET /v1/live HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: " + QueryIT.BEARER + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // the server is writing the rows to it once they start coming; it reads no more of them
+            readUntil(stuck.getInputStream(), "event: metrics");
+
+            response = stream(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.port() + "/v1/live"))
+                    .header("Accept", "text/event-stream").header("Authorization", QueryIT.BEARER));
+            BlockingQueue<String> lines = linesOf(response);
+            assertThat(nextEvent(lines).path("series")).hasSize(16 * 2_500);
+
+            MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(new MinuteMetric(lastMinute, name + 0, 2, 2, true)));
+            // within nextEvent's 10 s, well before Jetty's idle timeout (30 s) would drop the stuck client
+            JsonNode changed = nextEvent(lines);
+            assertThat(changed.path("series").findValues("count")).filteredOn(count -> count.asLong() == 2).hasSize(1);
+        } finally {
+            if (response != null) response.body().close();
+            second.close();
+        }
+    }
+
+    /** Reads from {@code in} until {@code text} came, byte by byte so it reads nothing after it. */
+    private static void readUntil(InputStream in, String text) throws IOException {
+        StringBuilder read = new StringBuilder();
+        while (read.indexOf(text) < 0) {
+            int b = in.read();
+            if (b < 0) throw new AssertionError("the stream ended before " + text + ": " + read);
+            read.append((char) b);
         }
     }
 

@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +32,18 @@ import org.slf4j.LoggerFactory;
  * they changed, and to each new client at once; a comment every {@value #HEARTBEAT_SECONDS} s
  * keeps quiet connections open through proxies and finds clients that left.
  *
- * <p>One thread does all of it, so each client gets the rows in the order they were read and no
- * two writes to a client overlap. A write blocks while a client does not read: a client that
- * stopped reading holds the feed up until Jetty's idle timeout drops it.
+ * <p>One ticker thread reads the view and decides what each client gets; the writes happen on
+ * writer threads, because a write blocks while its client does not read. Per client at most one
+ * write is under way and at most one waits, and a newer one replaces the one waiting: each client
+ * gets the rows in the order they were read, no two writes to it overlap, and a client that
+ * stopped reading holds up only itself, with one writer thread and one waiting event, until
+ * Jetty's idle timeout drops it.
  */
 final class LiveFeed implements AutoCloseable {
     private static final int MINUTES = 15;
     private static final String EVENT = "metrics";
     private static final long HEARTBEAT_SECONDS = 15;
+    private static final Consumer<SseClient> HEARTBEAT = client -> client.sendComment("heartbeat");
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
 
     private final MetricsQuery metrics;
@@ -46,10 +53,24 @@ final class LiveFeed implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * A thread per client with a write under way, unbounded: with a bound, that many clients that
+     * stopped reading would hold up all the rest again.
+     */
+    private final ExecutorService writers = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "eddy-live-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
     /** Clients that joined since the last tick; handed over to the ticker. */
     private final Queue<SseClient> joining = new ConcurrentLinkedQueue<>();
     /** The ticker's own from here on. */
-    private final List<SseClient> clients = new ArrayList<>();
+    private final List<Client> clients = new ArrayList<>();
     /** The rows last read, as JSON; null before the first read and while nobody listens. */
     private String latest;
     private boolean readFailing;
@@ -82,13 +103,14 @@ final class LiveFeed implements AutoCloseable {
             }
             read().filter(rows -> !rows.equals(latest)).ifPresent(rows -> {
                 latest = rows;
-                forEachClient(client -> client.sendEvent(EVENT, rows));
+                clients.forEach(client -> client.send(rowsEvent(rows)));
             });
-            for (SseClient client; (client = joining.poll()) != null; ) {
+            for (SseClient joined; (joined = joining.poll()) != null; ) {
+                Client client = new Client(joined);
                 clients.add(client);
-                if (latest != null) write(client, c -> c.sendEvent(EVENT, latest));
+                if (latest != null) client.send(rowsEvent(latest));
             }
-            clients.removeIf(SseClient::terminated);
+            clients.removeIf(Client::terminated);
         } catch (RuntimeException e) {
             // a scheduled task that throws is never run again: the feed would stop for everyone
             LOG.error("live feed: a tick failed", e);
@@ -96,12 +118,62 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void heartbeat() {
-        forEachClient(client -> client.sendComment("heartbeat"));
-        clients.removeIf(SseClient::terminated);
+        clients.forEach(client -> client.send(HEARTBEAT));
+        clients.removeIf(Client::terminated);
     }
 
-    private void forEachClient(Consumer<SseClient> send) {
-        clients.forEach(client -> write(client, send));
+    private static Consumer<SseClient> rowsEvent(String rows) {
+        return client -> client.sendEvent(EVENT, rows);
+    }
+
+    /**
+     * A client and its writes: the ticker hands them over, a writer thread makes them one after
+     * the other.
+     */
+    private final class Client {
+        private final SseClient sse;
+        /** The write to make next, or null; guarded by this, as {@link #writing} is. */
+        private Consumer<SseClient> next;
+        /** Whether a writer thread has this client; it writes until nothing waits. */
+        private boolean writing;
+
+        Client(SseClient sse) {
+            this.sse = sse;
+        }
+
+        boolean terminated() {
+            return sse.terminated();
+        }
+
+        /** Makes {@code write} the next write, in place of one still waiting: only the newest rows matter. */
+        void send(Consumer<SseClient> write) {
+            synchronized (this) {
+                // rows waiting make a heartbeat needless: any write keeps the connection open
+                if (write != HEARTBEAT || next == null) next = write;
+                if (writing) return;
+                writing = true;
+            }
+            try {
+                writers.execute(this::writeWhatWaits);
+            } catch (RejectedExecutionException stopping) {
+                sse.close();
+            }
+        }
+
+        private void writeWhatWaits() {
+            while (true) {
+                Consumer<SseClient> write;
+                synchronized (this) {
+                    write = next;
+                    next = null;
+                    if (write == null || sse.terminated()) {
+                        writing = false;
+                        return;
+                    }
+                }
+                LiveFeed.write(sse, write);
+            }
+        }
     }
 
     /** Javalin marks a client it failed to write to as terminated; anything else drops the client too. */
@@ -135,13 +207,20 @@ final class LiveFeed implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        ticker.shutdownNow();
+        stop(ticker);
+        // interrupts the writes under way, which Jetty then fails: a client that does not read
+        // would otherwise hold close() up until Jetty's idle timeout
+        stop(writers);
+        clients.forEach(client -> client.sse.close());
+        joining.forEach(SseClient::close);
+    }
+
+    private static void stop(ExecutorService threads) {
+        threads.shutdownNow();
         try {
-            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        clients.forEach(SseClient::close);
-        joining.forEach(SseClient::close);
     }
 }
