@@ -17,8 +17,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,8 +29,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -45,16 +46,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At least once: an event's offset is committed only after it was delivered, skipped or its
  * dead letter acknowledged, so a stop or crash in between posts it again at the next start (the
- * {@code Idempotency-Key} lets the receiver tell). A new handler starts at the end of the topic
- * when it first gets its partitions, and commits that place at once: it takes the events that
- * come after its first start, not the topic's history, and misses none after that.
+ * {@code Idempotency-Key} lets the receiver tell). A new handler (its group has no committed
+ * place) starts at the end of the topic and commits that place at once: it takes the events that
+ * come after its first start, not the topic's history. After that it misses none: a partition
+ * without a place (one added to the topic) or whose place the topic no longer holds starts at its
+ * earliest event. Anything unexpected (the cluster away, the group lost) closes the consumer and,
+ * after a wait, the handler goes on from its committed place with a new one.
  */
 final class HandlerRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerRunner.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long COMMIT_EVERY_MS = 1_000;
-    /** How long a stop waits for a post in flight before interrupting it. */
-    private static final long STOP_GRACE_MS = 2_000;
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Kafka's default poll interval, and the margin over a record's worst case when that is longer. */
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final Duration POLL_INTERVAL_MARGIN = Duration.ofMinutes(1);
@@ -66,13 +70,16 @@ final class HandlerRunner implements AutoCloseable {
     private final int maxAttempts;
     private final Producer<byte[], byte[]> deadLetters;
     private final Duration produceTimeout;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Object> consumerConfig;
     private final Counter delivered;
     private final Counter deadLettered;
     private final Counter retried;
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    /** Completed by {@link #close()}: every wait of the handler ends on it. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Thread thread;
-    /** Handled and not yet committed; the consumer thread's own. */
+    /** The consumer in use, for {@link #close()} to wake; the handler thread's own otherwise. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** Handled and not yet committed; the handler thread's own. */
     private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     private long lastCommit;
     private volatile boolean assigned;
@@ -90,8 +97,7 @@ final class HandlerRunner implements AutoCloseable {
         this.maxAttempts = config.maxAttempts();
         this.deadLetters = deadLetters;
         this.produceTimeout = produceTimeout;
-        this.consumer = new KafkaConsumer<>(consumerConfig(name, config, bootstrap, produceTimeout),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumerConfig = consumerConfig(name, config, bootstrap, produceTimeout);
         this.delivered = outcomes(registry, "delivered");
         this.deadLettered = outcomes(registry, "dead_lettered");
         this.retried = Counter.builder("eddy.handler.retries").tag("handler", name)
@@ -107,9 +113,12 @@ final class HandlerRunner implements AutoCloseable {
     private Map<String, Object> consumerConfig(String name, EddyConfig.Handler config, String bootstrap,
                                                Duration produceTimeout) {
         // one record per poll, and none polled while an event is retried: the group must wait out
-        // the longest an event can take (each attempt's connect and answer, the waits, its dead letter)
-        Duration worstCase = config.timeout().multipliedBy(2L * config.maxAttempts())
-                .plus(backoff.totalFor(config.maxAttempts())).plus(produceTimeout);
+        // the longest an event can take (its attempts and the waits between them, its dead letter,
+        // which may block for metadata before its own timeout, and the wait after that failed)
+        Duration worstCase = config.timeout().multipliedBy(config.maxAttempts())
+                .plus(backoff.totalFor(config.maxAttempts()))
+                .plus(produceTimeout.multipliedBy(2))
+                .plus(backoff.max());
         Duration pollInterval = worstCase.plus(POLL_INTERVAL_MARGIN);
         if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) pollInterval = MIN_POLL_INTERVAL;
         return Map.of(
@@ -117,7 +126,9 @@ final class HandlerRunner implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, Handlers.groupOf(name),
                 ConsumerConfig.CLIENT_ID_CONFIG, "eddy-handler-" + name,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                // a place lost or never had (a new partition): from the start, nothing skipped;
+                // a new handler's first place is the end, set by PlaceKeeper
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, pollInterval.toMillis()));
     }
@@ -132,9 +143,35 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void run() {
+        while (!stopped.isDone()) {
+            KafkaConsumer<byte[], byte[]> current = new KafkaConsumer<>(consumerConfig,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = current;
+            try {
+                if (stopped.isDone()) return; // stopped before it could wake this consumer
+                consume(current);
+            } catch (Stopping | WakeupException e) {
+                return; // what was not handled yet is read again at the next start
+            } catch (RuntimeException e) {
+                assigned = false;
+                done.clear(); // not committed: read again from the committed place
+                LOG.error("handler {}: {}; starting over from its committed place in {}", name, e.toString(),
+                        backoff.max(), e);
+            } finally {
+                current.close(CLOSE_TIMEOUT);
+            }
+            try {
+                pause(backoff.max());
+            } catch (Stopping stopping) {
+                return;
+            }
+        }
+    }
+
+    private void consume(KafkaConsumer<byte[], byte[]> consumer) {
+        consumer.subscribe(List.of(Topics.EVENTS), new PlaceKeeper(consumer));
         try {
-            consumer.subscribe(List.of(Topics.EVENTS), new PlaceKeeper());
-            while (stopping.getCount() > 0) {
+            while (!stopped.isDone()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     try {
                         handle(record);
@@ -144,22 +181,13 @@ final class HandlerRunner implements AutoCloseable {
                                 name, e.reason, Topics.handlerDeadLetter(name), e.getMessage());
                         consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
                         pause(backoff.max());
+                        break; // nothing after it may be handled before it
                     }
                 }
-                commitIfDue();
+                commitIfDue(consumer);
             }
-        } catch (Stopping | WakeupException | InterruptException e) {
-            // what was not handled yet is read again at the next start
-        } catch (RuntimeException e) {
-            LOG.error("handler {} stopped: {}", name, e.toString(), e);
         } finally {
-            Thread.interrupted(); // an interrupting stop must not fail the last commit
-            try {
-                if (!done.isEmpty()) consumer.commitSync(done);
-            } catch (RuntimeException e) {
-                LOG.warn("handler {}: last offsets not committed, their events will be posted again: {}", name, e.toString());
-            }
-            consumer.close(Duration.ofSeconds(5));
+            commitDone(consumer);
         }
     }
 
@@ -181,12 +209,7 @@ final class HandlerRunner implements AutoCloseable {
         Map<String, String> headers = WebhookHeaders.of(record.headers(), event.dedupKey(), name);
         for (int attempt = 1; ; attempt++) {
             headers.put(WebhookHeaders.ATTEMPT, Integer.toString(attempt));
-            Outcome outcome;
-            try {
-                outcome = poster.post(record.value(), headers);
-            } catch (InterruptedException e) {
-                throw new Stopping();
-            }
+            Outcome outcome = unlessStopped(poster.post(record.value(), headers));
             switch (outcome.kind()) {
                 case DELIVERED -> {
                     delivered.increment();
@@ -210,13 +233,21 @@ final class HandlerRunner implements AutoCloseable {
         }
     }
 
+    /** The post's outcome, or {@link Stopping} as soon as the handler is closed: a stop does not wait for a slow receiver. */
+    private Outcome unlessStopped(CompletableFuture<Outcome> posting) {
+        CompletableFuture.anyOf(posting, stopped).join();
+        if (stopped.isDone()) throw new Stopping();
+        return posting.join();
+    }
+
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, int attempts, int status) {
         try {
             deadLetters.send(DeadLetter.of(name, record, reason, attempts, status))
                     .get(produceTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             throw new DeadLetterUnwritable(reason, e);
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new Stopping();
         }
         deadLettered.increment();
@@ -228,7 +259,7 @@ final class HandlerRunner implements AutoCloseable {
         done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
     }
 
-    private void commitIfDue() {
+    private void commitIfDue(KafkaConsumer<byte[], byte[]> consumer) {
         long now = System.currentTimeMillis();
         if (done.isEmpty() || now - lastCommit < COMMIT_EVERY_MS) return;
         consumer.commitAsync(Map.copyOf(done), (offsets, error) -> {
@@ -238,12 +269,35 @@ final class HandlerRunner implements AutoCloseable {
         lastCommit = now;
     }
 
+    /** Commits what was handled, as the consumer goes: a stop's wake-up may still be pending once. */
+    private void commitDone(KafkaConsumer<byte[], byte[]> consumer) {
+        if (done.isEmpty()) return;
+        for (int tries = 1; tries <= 2; tries++) {
+            try {
+                consumer.commitSync(done, COMMIT_TIMEOUT);
+                done.clear();
+                return;
+            } catch (WakeupException pendingWakeup) {
+                // consumed by this throw: the second try commits
+            } catch (RuntimeException e) {
+                LOG.warn("handler {}: last offsets not committed, their events will be posted again: {}", name, e.toString());
+                return;
+            }
+        }
+    }
+
     /** Waits, unless the handler is stopping. */
     private void pause(Duration wait) {
         try {
-            if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) throw new Stopping();
-        } catch (InterruptedException e) {
+            stopped.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             throw new Stopping();
+        } catch (TimeoutException waited) {
+            // the whole wait: go on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopping();
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -253,36 +307,49 @@ final class HandlerRunner implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** Stops after the post in flight, or interrupts it after a grace period; waits for the thread. */
-    @Override
-    public void close() throws InterruptedException {
-        stopping.countDown();
-        consumer.wakeup();
-        thread.join(STOP_GRACE_MS);
-        if (thread.isAlive()) {
-            thread.interrupt();
-            thread.join();
-        }
+    /** Signals the handler to stop: it leaves a post or a wait at once, unhandled events to the next start. */
+    void stop() {
+        stopped.complete(null);
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) current.wakeup();
     }
 
-    /** Commits what was handled before partitions go, and gives new partitions a place at once. */
+    /** Stops the handler and waits until it committed what it handled and closed its consumer. */
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        thread.join();
+    }
+
+    /** Commits what was handled before partitions go, and gives a new handler its place at the end. */
     private final class PlaceKeeper implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+
+        PlaceKeeper(KafkaConsumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (!done.isEmpty()) consumer.commitSync(done);
+            commitDone(consumer);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // the group moved on without this consumer: its commits would be refused
             done.clear();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-            Map<TopicPartition, OffsetAndMetadata> first = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-                if (committed.get(partition) == null) {
-                    first.put(partition, new OffsetAndMetadata(consumer.position(partition)));
-                }
+            if (!partitions.isEmpty() && committed.values().stream().allMatch(Objects::isNull)) {
+                // no place anywhere: a new handler, which takes the events from now on
+                consumer.seekToEnd(partitions);
+                Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();
+                partitions.forEach(p -> end.put(p, new OffsetAndMetadata(consumer.position(p))));
+                consumer.commitSync(end, COMMIT_TIMEOUT);
             }
-            if (!first.isEmpty()) consumer.commitSync(first);
             assigned = true;
         }
     }

@@ -6,6 +6,7 @@ import dev.eddy.bus.topic.TopicPlan;
 import dev.eddy.model.Topics;
 import dev.eddy.model.config.EddyConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Handlers implements AutoCloseable {
                 HandlerRunner runner = new HandlerRunner(name, config, bootstrap, running.deadLetters, produceTimeout, registry);
                 running.runners.add(runner);
                 runner.start();
-                LOG.info("handler {} posts {} to {}", name, describe(config), config.url());
+                LOG.info("handler {} posts {} to {}", name, describe(config), withoutPath(config.url()));
             });
             return running;
         } catch (RuntimeException e) {
@@ -67,6 +68,12 @@ public final class Handlers implements AutoCloseable {
         return String.join(", ", taken);
     }
 
+    /** Where a handler posts, short of the path and query: those of webhook URLs often hold a secret token. */
+    private static String withoutPath(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + "/…";
+    }
+
     /** The consumer group of a handler: where its place on {@code eddy.events} is kept. */
     public static String groupOf(String handler) {
         return "eddy.handler." + handler;
@@ -77,9 +84,10 @@ public final class Handlers implements AutoCloseable {
         return runners.stream().allMatch(HandlerRunner::assigned);
     }
 
-    /** Stops the handlers (each after the post in flight), then the dead-letter producer. */
+    /** Stops the handlers, all at once, waits until each has committed what it handled, then closes the dead-letter producer. */
     @Override
     public void close() {
+        runners.forEach(HandlerRunner::stop);
         for (HandlerRunner runner : runners) {
             try {
                 runner.close();

@@ -1,6 +1,7 @@
 package dev.eddy.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import dev.eddy.bus.broker.EmbeddedKafka;
@@ -23,6 +24,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,7 +77,8 @@ class HandlersIT {
             Event last = track("m6", "u1", "Signed Up");
             publish(last);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() >= 4);
+            // counted once the answer is in, after the receiver kept the request
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 4);
             List<WebhookReceiver.Request> got = receiver.requests();
             assertThat(got).hasSize(4);
             assertThat(got.stream().map(r -> r.header("ce-id")))
@@ -90,7 +95,6 @@ class HandlersIT {
             assertThat(first.header("Idempotency-Key")).isEqualTo("m1");
             assertThat(first.header("Eddy-Handler")).isEqualTo("signups");
             assertThat(first.header("Eddy-Attempt")).isEqualTo("1");
-            assertThat(counter("eddy.handler.events", "outcome", "delivered")).isEqualTo(4);
         }
         assertThat(TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter("signups"))).isZero();
     }
@@ -144,6 +148,52 @@ class HandlersIT {
                     .containsEntry(DeadLetter.STATUS, "500");
             assertThat(receiver.requests()).extracting(r -> r.header("Eddy-Attempt")).containsExactly("1", "2", "3");
             assertThat(counter("eddy.handler.retries")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenIsTriedAgainAndNothingOvertakesIt() throws Exception {
+        String deadLetterTopic = Topics.handlerDeadLetter("unkept");
+        try (WebhookReceiver receiver = WebhookReceiver.answering(400);
+             Handlers handlers = start("unkept", handler(receiver.url(), List.of(), List.of(), 5, QUICK), Duration.ofSeconds(2));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            // the broker creates no topic on its own: the dead letters have nowhere to go
+            admin.deleteTopics(List.of(deadLetterTopic)).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
+            publish(track("k1", "u3", "Clicked"), track("k2", "u3", "Clicked"));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests().size() >= 3);
+            assertThat(receiver.requests()).as("posted again after each failed dead letter, and k2 held behind it")
+                    .extracting(r -> r.header("ce-id")).containsOnly("k1");
+            try (TopicAdmin topics = new TopicAdmin(broker.bootstrapServers())) {
+                topics.ensureTopic(TopicPlan.defaults(), deadLetterTopic);
+            }
+
+            assertThat(deadLetters("unkept", 2)).extracting(r -> headers(r).get("ce_id")).containsExactly("k1", "k2");
+        }
+    }
+
+    @Test
+    void aStopDoesNotWaitForAReceiverThatHoldsThePostUp() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> {
+            if (n == 1) awaitQuietly(release);
+            return 200;
+        })) {
+            // an attempt may take a minute: the stop must not wait for it
+            EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), List.of(), List.of(), 5, QUICK, QUICK,
+                    Duration.ofMinutes(1));
+            Handlers handlers = start("held", config);
+            publish(track("h1", "u1", "Clicked"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), handlers::close);
+            release.countDown();
+
+            try (Handlers again = start("held", config)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
+                assertThat(receiver.requests()).extracting(r -> r.header("ce-id") + "#" + r.header("Eddy-Attempt"))
+                        .containsExactly("h1#1", "h1#1");
+            }
         }
     }
 
@@ -204,8 +254,12 @@ class HandlersIT {
     }
 
     private Handlers start(String name, EddyConfig.Handler config) {
+        return start(name, config, PRODUCE_TIMEOUT);
+    }
+
+    private Handlers start(String name, EddyConfig.Handler config, Duration produceTimeout) {
         Handlers handlers = Handlers.start(Map.of(name, config), broker.bootstrapServers(), TopicPlan.defaults(),
-                PRODUCE_TIMEOUT, registry);
+                produceTimeout, registry);
         await().atMost(Duration.ofSeconds(30)).until(handlers::ready);
         return handlers;
     }
@@ -220,6 +274,14 @@ class HandlersIT {
 
     private static Event event(String messageId, String user, EventType type, String name) {
         return new Event(messageId, type, name, null, user, null, null, null, null, T, T, T, T, null, null, null);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void publish(Event... events) throws Exception {

@@ -22,6 +22,11 @@ public record Outcome(Kind kind, int status, String reason) {
         return new Outcome(passing ? Kind.RETRY : Kind.FAILED, status, "answered HTTP " + status);
     }
 
+    /** The event cannot make a valid request (e.g. a header from a foreign producer): retrying will not change that. */
+    public static Outcome unpostable(String reason) {
+        return new Outcome(Kind.FAILED, 0, reason);
+    }
+
     /** No answer at all: the receiver may be restarting or overloaded, so retry. */
     public static Outcome noAnswer(String reason) {
         return new Outcome(Kind.RETRY, 0, reason);

@@ -3,6 +3,7 @@ package dev.eddy.handlers.webhook;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -13,20 +14,24 @@ public final class WebhookHeaders {
     public static final String ATTEMPT = "Eddy-Attempt";
     private static final String KAFKA_CE_PREFIX = "ce_";
     private static final String HTTP_CE_PREFIX = "ce-";
+    /** CloudEvents attribute names: lowercase letters and digits. Others (a foreign producer's) are not passed on. */
+    private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,64}");
 
     private WebhookHeaders() {}
 
     /**
      * The record's CloudEvents attributes as the HTTP binding names them ({@code ce_id} → {@code
-     * ce-id}, values percent-encoded as that binding requires), the idempotency key (the event's
-     * dedup key) and the handler's name. {@link #ATTEMPT} is the caller's to add per attempt.
+     * ce-id}, values percent-encoded as that binding requires; a name that is no attribute's is
+     * left out), the idempotency key (the event's dedup key, percent-encoded alike) and the
+     * handler's name. {@link #ATTEMPT} is the caller's to add per attempt.
      */
     public static Map<String, String> of(Headers recordHeaders, String dedupKey, String handler) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : recordHeaders) {
-            if (header.key().startsWith(KAFKA_CE_PREFIX) && header.value() != null) {
-                headers.put(HTTP_CE_PREFIX + header.key().substring(KAFKA_CE_PREFIX.length()),
-                        percentEncoded(new String(header.value(), StandardCharsets.UTF_8)));
+            if (!header.key().startsWith(KAFKA_CE_PREFIX) || header.value() == null) continue;
+            String attribute = header.key().substring(KAFKA_CE_PREFIX.length());
+            if (ATTRIBUTE.matcher(attribute).matches()) {
+                headers.put(HTTP_CE_PREFIX + attribute, percentEncoded(new String(header.value(), StandardCharsets.UTF_8)));
             }
         }
         headers.put(IDEMPOTENCY_KEY, percentEncoded(dedupKey));

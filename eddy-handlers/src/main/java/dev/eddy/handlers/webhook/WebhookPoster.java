@@ -1,6 +1,5 @@
 package dev.eddy.handlers.webhook;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +8,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Posts an event to a handler's URL, once. The body is the event's canonical JSON as it is on
@@ -35,26 +38,42 @@ public final class WebhookPoster {
     }
 
     /**
+     * Starts the post. The outcome comes within the timeout, whatever the receiver does: the
+     * client's own request timeout ends when the answer's headers arrive, so a receiver that
+     * then stalls the body is timed out here.
+     *
      * @param headers sent as they are, {@code Content-Type: application/json} added
-     * @throws InterruptedException when the handler is stopping
+     * @return never fails: every way a post can go wrong is an {@link Outcome}
      */
-    public Outcome post(byte[] body, Map<String, String> headers) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Eddy")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+    public CompletableFuture<Outcome> post(byte[] body, Map<String, String> headers) {
+        HttpRequest request;
         try {
-            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            return Outcome.ofStatus(response.statusCode());
-        } catch (HttpTimeoutException e) {
-            return Outcome.noAnswer("no answer within " + timeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            return Outcome.noAnswer("cannot connect to " + url.getHost() + ":" + port() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        } catch (IOException e) {
-            return Outcome.noAnswer("post failed: " + e);
+            HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Eddy")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach(builder::header);
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(Outcome.unpostable("cannot make the request: " + e.getMessage()));
         }
+        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, failure) -> failure == null
+                        ? Outcome.ofStatus(response.statusCode())
+                        : Outcome.noAnswer(reason(failure)));
+    }
+
+    private String reason(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        if (cause instanceof ConnectException) {
+            return "cannot connect to " + url.getHost() + ":" + port() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        }
+        return "post failed: " + cause;
     }
 
     private int port() {

@@ -8,9 +8,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.IntUnaryOperator;
 
-/** A real webhook receiver on a free local port: keeps every request and answers the status its script gives for the nth (from 1). */
+/**
+ * A real webhook receiver on a free local port: keeps every request and answers the status its
+ * script gives for the nth (from 1); the script may block to hold a request up.
+ */
 public final class WebhookReceiver implements AutoCloseable {
 
     /** A request as received: lower-case header names, the first value of each. */
@@ -40,6 +44,8 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        // a thread per request: a script that holds one request up must not hold up the next
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 

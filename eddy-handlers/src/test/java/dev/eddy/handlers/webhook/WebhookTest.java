@@ -26,6 +26,7 @@ class WebhookTest {
         record.add("ce_id", bytes("m-1"));
         record.add("ce_type", bytes("Bestellung \"abgeschloßen\" 100%"));
         record.add("content-type", bytes("application/json"));
+        record.add("ce_my ext", bytes("no attribute's name: left out, it would make no valid request"));
         assertThat(WebhookHeaders.of(record, "ce:src#1", "orders")).containsExactly(
                 entry("ce-id", "m-1"),
                 entry("ce-type", "Bestellung%20%22abgeschlo%C3%9Fen%22%20100%25"),

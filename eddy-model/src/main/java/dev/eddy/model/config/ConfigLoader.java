@@ -122,9 +122,21 @@ public final class ConfigLoader {
                 throw new ConfigException(file + ": handlers: '" + name + "' is not a handler name"
                         + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
             }
+            if (handlers.get(name).isNull()) {
+                throw new ConfigException(file + ": handlers." + name + " has no settings (a handler needs at least its url)");
+            }
             JsonNode defaults = JSON.valueToTree(EddyConfig.Handler.defaults());
             declared.set(name, defaults);
             leaves(defaults).forEach((key, value) -> leaves.put("handlers." + name + "." + key, value));
+        });
+        // a-b's backoff and a's bBackoff would both be EDDY_HANDLERS_A_B_BACKOFF
+        Map<String, String> keyOfEnv = new LinkedHashMap<>();
+        leaves.keySet().stream().filter(key -> key.startsWith("handlers.")).forEach(key -> {
+            String other = keyOfEnv.putIfAbsent(envName(key), key);
+            if (other != null) {
+                throw new ConfigException(file + ": handlers: " + other + " and " + key + " would share the environment"
+                        + " variable " + envName(key) + ": rename one of the handlers");
+            }
         });
     }
 
@@ -189,6 +201,9 @@ public final class ConfigLoader {
             errors.add(prefix + "url: must be given (where the handler posts its events)");
         } else if (!isHttpUrl(h.url())) {
             errors.add(prefix + "url: must be an http or https URL, got '" + h.url() + "'");
+        }
+        if (h.events().stream().anyMatch(name -> name == null || name.isBlank())) {
+            errors.add(prefix + "events: a track event name must not be empty");
         }
         for (String type : h.types()) {
             if (EventType.fromWireName(type) == null) {

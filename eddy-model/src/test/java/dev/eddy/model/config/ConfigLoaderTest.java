@@ -168,6 +168,16 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(badName + ": handlers: 'Signup.Hook' is not a handler name"
                         + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+        Path emptyName = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    events: [~]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(emptyName, Map.of(), Map.of()))
+                .hasMessage("invalid configuration: handlers.hook.events: a track event name must not be empty");
+        Path noSettings = yaml("handlers:\n  hook:\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noSettings, Map.of(), Map.of()))
+                .hasMessage(noSettings + ": handlers.hook has no settings (a handler needs at least its url)");
+        Path sharedEnv = yaml("handlers:\n  x:\n    url: http://a.example/x\n  x-max:\n    url: http://a.example/y\n");
+        assertThatThrownBy(() -> ConfigLoader.load(sharedEnv, Map.of(), Map.of()))
+                .hasMessage(sharedEnv + ": handlers: handlers.x.maxBackoff and handlers.x-max.backoff would share the"
+                        + " environment variable EDDY_HANDLERS_X_MAX_BACKOFF: rename one of the handlers");
         Path unknownKey = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    retries: 3\n");
         assertThatThrownBy(() -> ConfigLoader.load(unknownKey, Map.of(), Map.of()))
                 .hasMessageStartingWith(unknownKey + ": unknown key 'handlers.hook.retries'");
