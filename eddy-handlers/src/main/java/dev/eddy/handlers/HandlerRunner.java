@@ -227,7 +227,7 @@ final class HandlerRunner implements AutoCloseable {
                     }
                     retried.increment();
                     LOG.debug("handler {}: attempt {} for event {} {}, retrying", name, attempt, event.messageId(), outcome.reason());
-                    pause(backoff.after(attempt));
+                    pause(backoff.after(attempt, outcome.retryAfter()));
                 }
             }
         }

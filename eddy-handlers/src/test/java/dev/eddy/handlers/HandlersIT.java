@@ -114,6 +114,21 @@ class HandlersIT {
     }
 
     @Test
+    void waitsAsLongAsTheReceiverAsksWithinItsLongestBackoff() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 429 : 200, Map.of("Retry-After", "1"));
+             Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), List.of(), List.of(), 5, QUICK,
+                     Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+            publish(track("p1", "u1", "Clicked"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
+            List<WebhookReceiver.Request> got = receiver.requests();
+            assertThat(got).hasSize(2);
+            assertThat(Duration.between(got.get(0).at(), got.get(1).at())).as("the wait Retry-After asked for, not the 20 ms backoff")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void aStatusThatRetryingWillNotChangeIsDeadLetteredAtOnceWithTheEventUnchanged() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.answering(400);
              Handlers handlers = start("refused", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {

@@ -26,6 +26,16 @@ public record Backoff(Duration first, Duration max) {
         return wait.compareTo(max) > 0 ? max : wait;
     }
 
+    /**
+     * {@link #after(int)}, or longer when the receiver asked for longer ({@code Retry-After}), but
+     * never more than {@code max}: the longest an event may wait is the handler's to set.
+     */
+    public Duration after(int failed, Duration asked) {
+        Duration wait = after(failed);
+        if (asked.compareTo(wait) <= 0) return wait;
+        return asked.compareTo(max) > 0 ? max : asked;
+    }
+
     /** The sum of the waits between {@code attempts} attempts: how long the retries of one event can wait at most. */
     public Duration totalFor(int attempts) {
         Duration total = Duration.ZERO;

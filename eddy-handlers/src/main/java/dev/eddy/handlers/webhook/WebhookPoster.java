@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -61,7 +62,8 @@ public final class WebhookPoster {
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, failure) -> failure == null
-                        ? Outcome.ofStatus(response.statusCode())
+                        ? Outcome.ofStatus(response.statusCode(), RetryAfter.parse(
+                                response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(Duration.ZERO))
                         : Outcome.noAnswer(reason(failure)));
     }
 

@@ -19,6 +19,13 @@ class BackoffTest {
     }
 
     @Test
+    void waitsLongerWhenTheReceiverAsksButNeverLongerThanTheLongest() {
+        assertThat(backoff.after(2, Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(backoff.after(2, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(backoff.after(2, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void totalsTheWaitsBetweenAttempts() {
         assertThat(backoff.totalFor(1)).isZero();
         assertThat(backoff.totalFor(5)).isEqualTo(Duration.ofSeconds(1 + 2 + 4 + 8));

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.function.IntUnaryOperator;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** A request as received: lower-case header names, the first value of each. */
-    public record Request(Map<String, String> headers, byte[] body) {
+    public record Request(Map<String, String> headers, byte[] body, Instant at) {
         public String header(String name) {
             return headers.get(name.toLowerCase());
         }
@@ -28,6 +29,11 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public WebhookReceiver(IntUnaryOperator statusOfNth) throws IOException {
+        this(statusOfNth, Map.of());
+    }
+
+    /** @param answerHeaders sent with every answer, e.g. {@code Retry-After} */
+    public WebhookReceiver(IntUnaryOperator statusOfNth, Map<String, String> answerHeaders) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", exchange -> {
             byte[] body;
@@ -38,9 +44,10 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
             int status;
             synchronized (requests) {
-                requests.add(new Request(headers, body));
+                requests.add(new Request(headers, body, Instant.now()));
                 status = statusOfNth.applyAsInt(requests.size());
             }
+            answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });

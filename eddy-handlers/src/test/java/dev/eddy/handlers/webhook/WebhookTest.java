@@ -3,6 +3,8 @@ package dev.eddy.handlers.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,23 @@ class WebhookTest {
         for (int status : new int[] {301, 400, 401, 403, 404, 410, 422}) {
             assertThat(Outcome.ofStatus(status)).isEqualTo(new Outcome(Outcome.Kind.FAILED, status, "answered HTTP " + status));
         }
+    }
+
+    @Test
+    void retryAfterIsSecondsOrADate() {
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+        assertThat(RetryAfter.parse("120", now)).contains(Duration.ofSeconds(120));
+        assertThat(RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", now)).contains(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", now)).contains(Duration.ZERO);
+        assertThat(RetryAfter.parse("soon", now)).isEmpty();
+        assertThat(RetryAfter.parse(null, now)).isEmpty();
+        assertThat(RetryAfter.parse("99999999999999999999", now)).isEmpty();
+    }
+
+    @Test
+    void onlyARetriedAnswerKeepsItsRetryAfter() {
+        assertThat(Outcome.ofStatus(503, Duration.ofSeconds(5)).retryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Outcome.ofStatus(400, Duration.ofSeconds(5)).retryAfter()).isZero();
     }
 
     @Test
