@@ -20,16 +20,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The configured handlers, running: each its own consumer group and thread (see {@link
  * HandlerRunner}), one producer for all their dead letters, with the same settings as every
- * other write to the bus (idempotent, acks=all).
+ * other write to the bus (idempotent, acks=all), and their lag on {@code /metrics} ({@link HandlerLag}).
  */
 public final class Handlers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Handlers.class);
 
     private final List<HandlerRunner> runners = new ArrayList<>();
     private final Producer<byte[], byte[]> deadLetters;
+    private final HandlerLag lag;
 
-    private Handlers(Producer<byte[], byte[]> deadLetters) {
+    private Handlers(Producer<byte[], byte[]> deadLetters, HandlerLag lag) {
         this.deadLetters = deadLetters;
+        this.lag = lag;
     }
 
     /**
@@ -46,11 +48,12 @@ public final class Handlers implements AutoCloseable {
             }
         }
         Handlers running = new Handlers(new KafkaProducer<>(EventPublisher.config(bootstrap, produceTimeout, produceTimeout),
-                new ByteArraySerializer(), new ByteArraySerializer()));
+                new ByteArraySerializer(), new ByteArraySerializer()), new HandlerLag(bootstrap));
         try {
             handlers.forEach((name, config) -> {
                 HandlerRunner runner = new HandlerRunner(name, config, bootstrap, running.deadLetters, produceTimeout, registry);
                 running.runners.add(runner);
+                running.lag.bind(name, registry);
                 runner.start();
                 LOG.info("handler {} posts {} to {}", name, describe(config), withoutPath(config.url()));
             });
@@ -96,5 +99,6 @@ public final class Handlers implements AutoCloseable {
             }
         }
         deadLetters.close(Duration.ofSeconds(5));
+        lag.close();
     }
 }

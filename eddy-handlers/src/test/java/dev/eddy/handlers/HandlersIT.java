@@ -129,6 +129,20 @@ class HandlersIT {
     }
 
     @Test
+    void itsLagCountsTheEventsItHasNotHandledYet() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.answering(503);
+             Handlers handlers = start("behind", handler(receiver.url(), List.of(), List.of(), 5, Duration.ofMinutes(10)))) {
+            assertThat(registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value()).isZero();
+            // the first waits for its second attempt; the two after it wait behind it
+            publish(track("b1", "u1", "Clicked"), track("b2", "u1", "Clicked"), track("b3", "u2", "Clicked"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value() == 3);
+            assertThat(receiver.requests()).extracting(r -> r.header("ce-id")).containsExactly("b1");
+        }
+    }
+
+    @Test
     void aStatusThatRetryingWillNotChangeIsDeadLetteredAtOnceWithTheEventUnchanged() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.answering(400);
              Handlers handlers = start("refused", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {

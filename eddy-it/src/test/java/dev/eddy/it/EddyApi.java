@@ -39,7 +39,7 @@ final class EddyApi {
         return rows;
     }
 
-    /** The value of an untagged meter on {@code /metrics} (Prometheus text format), empty when absent. */
+    /** The value of a meter on {@code /metrics} (Prometheus text format; tags as written there, e.g. {@code name{tag="v"}}), empty when absent. */
     OptionalDouble metric(String name) throws IOException, InterruptedException {
         for (String line : get("/metrics", null).split("\n")) {
             if (line.startsWith(name + " ")) return OptionalDouble.of(Double.parseDouble(line.substring(name.length() + 1).trim()));

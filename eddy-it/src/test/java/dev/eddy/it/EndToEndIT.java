@@ -72,6 +72,9 @@ class EndToEndIT {
             assertThat(posted).containsOnlyKeys(onBus.keySet());
             onBus.forEach((id, times) -> assertThat(posted.get(id)).as("posts of %s", id).isGreaterThanOrEqualTo(times));
         });
+        EddyApi api = new EddyApi(eddy.instance());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.metric("eddy_handler_lag{handler=\"logins\"}")).hasValue(0));
         assertThat(receiver.requests()).allSatisfy(r -> {
             assertThat(r.header("Idempotency-Key")).isEqualTo(r.header("ce-id"));
             assertThat(EventJson.decode(r.body()).type()).isEqualTo(EventType.IDENTIFY);

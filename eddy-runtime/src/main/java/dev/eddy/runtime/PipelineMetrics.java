@@ -1,6 +1,7 @@
 package dev.eddy.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.Topics;
 import dev.eddy.stream.kafka.AnalyticsKafka;
@@ -11,16 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Pipeline health on {@code /metrics}: the analytics job's consumer lag on {@code eddy.events}
@@ -30,9 +22,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class PipelineMetrics implements AutoCloseable {
     static final String CONSUMER_GROUP = AnalyticsKafka.GROUP_ID;
+    /** How long a scrape waits for Kafka before the lag is NaN. */
+    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
 
     /** One admin client for the process's life: creating one per scrape costs a connection and its metadata each time. */
-    private final Admin admin;
+    private final TopicAdmin admin;
     private final String flinkUrl;
     private final String jobId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -40,11 +34,7 @@ final class PipelineMetrics implements AutoCloseable {
     private volatile long takenAt;
 
     PipelineMetrics(String bootstrap, String flinkUrl, String jobId) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
-        this.admin = Admin.create(props);
+        this.admin = new TopicAdmin(bootstrap, SCRAPE_TIMEOUT);
         this.flinkUrl = flinkUrl;
         this.jobId = jobId;
     }
@@ -81,20 +71,8 @@ final class PipelineMetrics implements AutoCloseable {
 
     private double lag() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CONSUMER_GROUP)
-                    .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
-            var partitions = admin.describeTopics(java.util.List.of(Topics.EVENTS)).allTopicNames().get(2, TimeUnit.SECONDS)
-                    .get(Topics.EVENTS).partitions().stream()
-                    .map(p -> new TopicPartition(Topics.EVENTS, p.partition()))
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions).all().get(2, TimeUnit.SECONDS);
-            long lag = 0;
-            for (var e : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (Exception e) {
+            return admin.consumerLag(CONSUMER_GROUP, Topics.EVENTS);
+        } catch (TopicAdmin.KafkaTopicException e) {
             return Double.NaN;
         }
     }
@@ -141,6 +119,6 @@ final class PipelineMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(2));
+        admin.close();
     }
 }

@@ -19,9 +19,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -74,6 +78,23 @@ public final class TopicAdmin implements AutoCloseable {
         Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames());
         return descriptions.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().partitions().size()));
+    }
+
+    /**
+     * How far a consumer group is behind on a topic: the records past its committed offsets, summed
+     * over the topic's partitions (all of a partition where it committed none).
+     */
+    public long consumerLag(String group, String topic) {
+        Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, OffsetSpec> latest = await(admin.describeTopics(List.of(topic)).allTopicNames())
+                .get(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : await(admin.listOffsets(latest).all()).entrySet()) {
+            OffsetAndMetadata place = committed.get(end.getKey());
+            lag += end.getValue().offset() - (place == null ? 0 : place.offset());
+        }
+        return lag;
     }
 
     /** Whether the cluster answers with at least one broker within the timeout: for a readiness probe. */
