@@ -1,5 +1,6 @@
 package dev.eddy.handlers;
 
+import dev.eddy.bus.publish.CloudEventHeaders;
 import dev.eddy.handlers.retry.Backoff;
 import dev.eddy.handlers.webhook.Outcome;
 import dev.eddy.handlers.webhook.WebhookHeaders;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +35,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +162,7 @@ final class HandlerRunner implements AutoCloseable {
                 LOG.error("handler {}: {}; starting over from its committed place in {}", name, e.toString(),
                         backoff.max(), e);
             } finally {
-                current.close(CLOSE_TIMEOUT);
+                current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             }
             try {
                 pause(backoff.max());
@@ -192,6 +196,12 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
+        Header ceType = record.headers().lastHeader(CloudEventHeaders.TYPE);
+        if (ceType != null && ceType.value() != null
+                && !matcher.mayMatchCeType(new String(ceType.value(), StandardCharsets.UTF_8))) {
+            markDone(record); // not for this handler: no need to decode it
+            return;
+        }
         Event event;
         try {
             event = EventJson.decode(record.value());

@@ -2,6 +2,7 @@ package dev.eddy.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.bus.publish.CloudEventHeaders;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import java.time.Instant;
@@ -31,6 +32,34 @@ class EventMatcherTest {
     void neitherGivenTakesEveryEvent() {
         EventMatcher matcher = EventMatcher.of(List.of(), List.of());
         for (EventType type : EventType.values()) assertThat(matcher.matches(event(type, null))).isTrue();
+    }
+
+    @Test
+    void theCeTypeHeaderPassesOverNoEventThatMatches() {
+        List<EventMatcher> matchers = List.of(
+                EventMatcher.of(List.of(), List.of()),
+                EventMatcher.of(List.of("track"), List.of()),
+                EventMatcher.of(List.of("identify", "page"), List.of("Signed Up", "segment.page")),
+                EventMatcher.of(List.of(), List.of("Signed Up")));
+        for (EventMatcher matcher : matchers) {
+            for (EventType type : EventType.values()) {
+                for (String name : new String[] {null, "Signed Up", "Clicked", "segment.page", "segment.click"}) {
+                    Event event = event(type, name);
+                    if (matcher.matches(event)) {
+                        assertThat(matcher.mayMatchCeType(CloudEventHeaders.typeOf(event))).as("%s %s for %s", type, name, matcher).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCeTypeHeaderPassesOverWhatCannotMatch() {
+        EventMatcher matcher = EventMatcher.of(List.of("identify"), List.of("Signed Up"));
+        assertThat(matcher.mayMatchCeType("Clicked")).isFalse();
+        assertThat(matcher.mayMatchCeType("segment.page")).isFalse();
+        assertThat(matcher.mayMatchCeType("segment.identify")).isTrue();
+        assertThat(matcher.mayMatchCeType("Signed Up")).isTrue();
     }
 
     private static Event event(EventType type, String name) {
