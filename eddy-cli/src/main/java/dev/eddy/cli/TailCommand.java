@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = "Print a topic's records as JSON lines (key, headers, value), e.g. eddy tail eddy.events.invalid")
 final class TailCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TOPIC", description = "eddy.events, eddy.events.invalid, eddy.events.late, eddy.alerts, …")
+    @Parameters(index = "0", paramLabel = "TOPIC", description = "eddy.events, eddy.events.invalid, eddy.events.late, eddy.alerts, eddy.handler.<name>.dlt, …")
     String topic;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest")

@@ -8,6 +8,7 @@ import dev.eddy.handlers.webhook.WebhookPoster;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.Topics;
+import dev.eddy.model.config.Durations;
 import dev.eddy.model.config.EddyConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -160,7 +161,7 @@ final class HandlerRunner implements AutoCloseable {
                 assigned = false;
                 done.clear(); // not committed: read again from the committed place
                 LOG.error("handler {}: {}; starting over from its committed place in {}", name, e.toString(),
-                        backoff.max(), e);
+                        Durations.format(backoff.max()), e);
             } finally {
                 current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             }
