@@ -5,49 +5,64 @@ import dev.eddy.model.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * {@code eddy_handler_lag{handler}} on {@code /metrics}: the events on {@code eddy.events} past a
  * handler's committed place, from Kafka, so it keeps growing while the handler waits on a receiver
- * that is down. Read on scrape, at most once a second per handler; NaN while Kafka does not answer.
+ * that is down. Read on scrape for all handlers in one round of requests, at most once a second,
+ * and after Kafka failed to answer not again for ten: a scrape must not wait on Kafka every time
+ * (NaN meanwhile).
  */
 final class HandlerLag implements AutoCloseable {
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
     private static final long FRESH_NANOS = Duration.ofSeconds(1).toNanos();
-
-    private record Reading(double lag, long takenAt) {}
+    private static final long FAILED_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final TopicAdmin admin;
-    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final List<String> handlers = new ArrayList<>();
+    private final List<Gauge> gauges = new ArrayList<>();
+    private Map<String, Long> lags = Map.of();
+    private long readAt;
+    private long validNanos;
 
-    HandlerLag(String bootstrap) {
+    HandlerLag(String bootstrap, MeterRegistry registry) {
         this.admin = new TopicAdmin(bootstrap, SCRAPE_TIMEOUT);
+        this.registry = registry;
     }
 
-    void bind(String handler, MeterRegistry registry) {
-        Gauge.builder("eddy.handler.lag", this, lag -> lag.of(handler)).tag("handler", handler)
+    synchronized void bind(String handler) {
+        handlers.add(handler);
+        gauges.add(Gauge.builder("eddy.handler.lag", this, lag -> lag.of(handler)).tag("handler", handler)
                 .description("Events on eddy.events the handler has not yet committed as handled")
-                .strongReference(true).register(registry);
+                .strongReference(true).register(registry));
     }
 
-    private double of(String handler) {
+    private synchronized double of(String handler) {
         long now = System.nanoTime();
-        return readings.compute(handler, (name, last) -> last != null && now - last.takenAt() < FRESH_NANOS
-                ? last : new Reading(read(name), now)).lag();
-    }
-
-    private double read(String handler) {
-        try {
-            return admin.consumerLag(Handlers.groupOf(handler), Topics.EVENTS);
-        } catch (TopicAdmin.KafkaTopicException e) {
-            return Double.NaN;
+        if (readAt == 0 || now - readAt >= validNanos) {
+            readAt = now;
+            try {
+                Map<String, Long> byGroup = admin.consumerLags(handlers.stream().map(Handlers::groupOf).toList(), Topics.EVENTS);
+                lags = handlers.stream().collect(Collectors.toUnmodifiableMap(h -> h, h -> byGroup.get(Handlers.groupOf(h))));
+                validNanos = FRESH_NANOS;
+            } catch (TopicAdmin.KafkaTopicException e) {
+                lags = Map.of();
+                validNanos = FAILED_NANOS;
+            }
         }
+        Long lag = lags.get(handler);
+        return lag == null ? Double.NaN : lag;
     }
 
+    /** Takes the gauges off the registry, which would otherwise keep reading through a closed admin client. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        gauges.forEach(registry::remove);
         admin.close();
     }
 }

@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -62,7 +64,7 @@ final class HandlerRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerRunner.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long COMMIT_EVERY_MS = 1_000;
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Kafka's default poll interval, and the margin over a record's worst case when that is longer. */
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMinutes(5);
@@ -118,12 +120,12 @@ final class HandlerRunner implements AutoCloseable {
     private Map<String, Object> consumerConfig(String name, EddyConfig.Handler config, String bootstrap,
                                                Duration produceTimeout) {
         // one record per poll, and none polled while an event is retried: the group must wait out
-        // the longest an event can take (its attempts and the waits between them, its dead letter,
-        // which may block for metadata before its own timeout, and the wait after that failed)
+        // the longest an event can take (its attempts and the waits between them, each up to
+        // maxBackoff when the receiver asks with Retry-After, its dead letter, which may block for
+        // metadata before its own timeout, and the wait after that failed)
         Duration worstCase = config.timeout().multipliedBy(config.maxAttempts())
-                .plus(backoff.totalFor(config.maxAttempts()))
-                .plus(produceTimeout.multipliedBy(2))
-                .plus(backoff.max());
+                .plus(backoff.max().multipliedBy(config.maxAttempts()))
+                .plus(produceTimeout.multipliedBy(2));
         Duration pollInterval = worstCase.plus(POLL_INTERVAL_MARGIN);
         if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) pollInterval = MIN_POLL_INTERVAL;
         return Map.of(
@@ -149,10 +151,11 @@ final class HandlerRunner implements AutoCloseable {
 
     private void run() {
         while (!stopped.isDone()) {
-            KafkaConsumer<byte[], byte[]> current = new KafkaConsumer<>(consumerConfig,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer = current;
+            KafkaConsumer<byte[], byte[]> current = null;
             try {
+                // in the try: it throws when no bootstrap address resolves, e.g. while DNS is away
+                current = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                consumer = current;
                 if (stopped.isDone()) return; // stopped before it could wake this consumer
                 consume(current);
             } catch (Stopping | WakeupException e) {
@@ -163,7 +166,7 @@ final class HandlerRunner implements AutoCloseable {
                 LOG.error("handler {}: {}; starting over from its committed place in {}", name, e.toString(),
                         Durations.format(backoff.max()), e);
             } finally {
-                current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                if (current != null) current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             }
             try {
                 pause(backoff.max());
@@ -244,22 +247,33 @@ final class HandlerRunner implements AutoCloseable {
         }
     }
 
-    /** The post's outcome, or {@link Stopping} as soon as the handler is closed: a stop does not wait for a slow receiver. */
-    private Outcome unlessStopped(CompletableFuture<Outcome> posting) {
-        CompletableFuture.anyOf(posting, stopped).join();
-        if (stopped.isDone()) throw new Stopping();
-        return posting.join();
+    /**
+     * What {@code pending} came to, or {@link Stopping} (and {@code pending} cancelled) as soon as
+     * the handler is stopped: a stop does not wait for a slow receiver, nor for Kafka.
+     */
+    private <T> T unlessStopped(CompletableFuture<T> pending) {
+        CompletableFuture.anyOf(pending, stopped).exceptionally(failed -> null).join();
+        if (!pending.isDone()) {
+            pending.cancel(true);
+            throw new Stopping();
+        }
+        return pending.join();
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, int attempts, int status) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         try {
-            deadLetters.send(DeadLetter.of(name, record, reason, attempts, status))
-                    .get(produceTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            deadLetters.send(DeadLetter.of(name, record, reason, attempts, status), (metadata, error) -> {
+                if (error == null) acknowledged.complete(null);
+                else acknowledged.completeExceptionally(error);
+            });
+            // a backstop: the producer fails the send itself, saying why, within twice the timeout
+            // (waiting for metadata, then for the acknowledgement)
+            unlessStopped(acknowledged.orTimeout(produceTimeout.multipliedBy(2).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS));
+        } catch (CompletionException e) {
+            throw new DeadLetterUnwritable(reason, e.getCause() instanceof Exception cause ? cause : e);
+        } catch (KafkaException e) {
             throw new DeadLetterUnwritable(reason, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopping();
         }
         deadLettered.increment();
         LOG.warn("handler {}: event at {}-{}@{} kept on {}: {}", name, record.topic(), record.partition(),
@@ -274,7 +288,11 @@ final class HandlerRunner implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (done.isEmpty() || now - lastCommit < COMMIT_EVERY_MS) return;
         consumer.commitAsync(Map.copyOf(done), (offsets, error) -> {
-            if (error != null) LOG.warn("handler {}: commit failed, some events may be posted again: {}", name, error.toString());
+            if (error == null) return;
+            // called back on this thread, in a later poll: commit them with the next, unless newer ones did
+            LOG.warn("handler {}: commit failed, will try again: {}", name, error.toString());
+            offsets.forEach((partition, failed) -> done.merge(partition, failed,
+                    (newer, old) -> newer.offset() >= old.offset() ? newer : old));
         });
         done.clear();
         lastCommit = now;
@@ -353,8 +371,16 @@ final class HandlerRunner implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-            if (!partitions.isEmpty() && committed.values().stream().allMatch(Objects::isNull)) {
+            if (partitions.isEmpty()) {
+                assigned = true;
+                return;
+            }
+            // the whole topic's, not just these: a consumer given only partitions added since has
+            // no place in them, and must read them from the start
+            Set<TopicPartition> all = consumer.partitionsFor(Topics.EVENTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toSet());
+            all.addAll(partitions);
+            if (consumer.committed(all).values().stream().allMatch(Objects::isNull)) {
                 // no place anywhere: a new handler, which takes the events from now on
                 consumer.seekToEnd(partitions);
                 Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();

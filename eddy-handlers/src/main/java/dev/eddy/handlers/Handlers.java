@@ -48,12 +48,12 @@ public final class Handlers implements AutoCloseable {
             }
         }
         Handlers running = new Handlers(new KafkaProducer<>(EventPublisher.config(bootstrap, produceTimeout, produceTimeout),
-                new ByteArraySerializer(), new ByteArraySerializer()), new HandlerLag(bootstrap));
+                new ByteArraySerializer(), new ByteArraySerializer()), new HandlerLag(bootstrap, registry));
         try {
             handlers.forEach((name, config) -> {
                 HandlerRunner runner = new HandlerRunner(name, config, bootstrap, running.deadLetters, produceTimeout, registry);
                 running.runners.add(runner);
-                running.lag.bind(name, registry);
+                running.lag.bind(name);
                 runner.start();
                 LOG.info("handler {} posts {} to {}", name, describe(config), withoutPath(config.url()));
             });

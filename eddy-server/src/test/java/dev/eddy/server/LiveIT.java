@@ -192,7 +192,7 @@ class LiveIT {
             assertThat(nextEvent(lines).path("series")).hasSize(16 * 2_500);
 
             MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(new MinuteMetric(lastMinute, name + 0, 2, 2, true)));
-            // within nextEvent's 10 s, well before Jetty's idle timeout (30 s) would drop the stuck client
+            // within nextEvent's 25 s, before Jetty's idle timeout (30 s) would drop the stuck client
             JsonNode changed = nextEvent(lines);
             assertThat(changed.path("series").findValues("count")).filteredOn(count -> count.asLong() == 2).hasSize(1);
         } finally {
@@ -234,7 +234,7 @@ class LiveIT {
     private static JsonNode nextEvent(BlockingQueue<String> lines) {
         String[] event = new String[1];
         String[] data = new String[1];
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(25)).until(() -> {
             for (String line; (line = lines.poll()) != null; ) {
                 if (line.startsWith("event:")) event[0] = line.substring(6).trim();
                 if (line.startsWith("data:") && "metrics".equals(event[0])) {

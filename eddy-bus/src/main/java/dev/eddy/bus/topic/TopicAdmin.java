@@ -5,6 +5,7 @@ import dev.eddy.model.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -82,19 +83,41 @@ public final class TopicAdmin implements AutoCloseable {
 
     /**
      * How far a consumer group is behind on a topic: the records past its committed offsets, summed
-     * over the topic's partitions (all of a partition where it committed none).
+     * over the topic's partitions (from the earliest record kept where it committed none).
      */
     public long consumerLag(String group, String topic) {
-        Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        Map<TopicPartition, OffsetSpec> latest = await(admin.describeTopics(List.of(topic)).allTopicNames())
-                .get(topic).partitions().stream()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        long lag = 0;
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : await(admin.listOffsets(latest).all()).entrySet()) {
-            OffsetAndMetadata place = committed.get(end.getKey());
-            lag += end.getValue().offset() - (place == null ? 0 : place.offset());
+        return consumerLags(List.of(group), topic).get(group);
+    }
+
+    /** {@link #consumerLag} of each group, in one round of requests for all of them. */
+    public Map<String, Long> consumerLags(Collection<String> groups, String topic) {
+        Map<String, ListConsumerGroupOffsetsSpec> specs = groups.stream()
+                .collect(Collectors.toMap(group -> group, group -> new ListConsumerGroupOffsetsSpec()));
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = await(admin.listConsumerGroupOffsets(specs).all());
+        List<TopicPartition> partitions = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
+                .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, Long> latest = offsets(partitions, OffsetSpec.latest());
+        List<TopicPartition> uncommitted = partitions.stream()
+                .filter(p -> groups.stream().anyMatch(group -> committed.getOrDefault(group, Map.of()).get(p) == null))
+                .toList();
+        Map<TopicPartition, Long> earliest = uncommitted.isEmpty() ? Map.of() : offsets(uncommitted, OffsetSpec.earliest());
+        Map<String, Long> lags = new LinkedHashMap<>();
+        for (String group : groups) {
+            Map<TopicPartition, OffsetAndMetadata> places = committed.getOrDefault(group, Map.of());
+            long lag = 0;
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata place = places.get(partition);
+                lag += latest.get(partition) - (place != null ? place.offset() : earliest.get(partition));
+            }
+            lags.put(group, lag);
         }
-        return lag;
+        return lags;
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> specs = partitions.stream().collect(Collectors.toMap(p -> p, p -> spec));
+        return await(admin.listOffsets(specs).all()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** Whether the cluster answers with at least one broker within the timeout: for a readiness probe. */

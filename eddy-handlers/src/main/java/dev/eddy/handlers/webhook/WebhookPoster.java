@@ -9,10 +9,10 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Posts an event to a handler's URL, once. The body is the event's canonical JSON as it is on
@@ -41,10 +41,11 @@ public final class WebhookPoster {
     /**
      * Starts the post. The outcome comes within the timeout, whatever the receiver does: the
      * client's own request timeout ends when the answer's headers arrive, so a receiver that
-     * then stalls the body is timed out here.
+     * then stalls the body is cancelled here, which also closes the connection.
      *
      * @param headers sent as they are, {@code Content-Type: application/json} added
-     * @return never fails: every way a post can go wrong is an {@link Outcome}
+     * @return never fails but by being cancelled, which cancels the request too: every way a post
+     *     can go wrong is an {@link Outcome}
      */
     public CompletableFuture<Outcome> post(byte[] body, Map<String, String> headers) {
         HttpRequest request;
@@ -59,17 +60,22 @@ public final class WebhookPoster {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(Outcome.unpostable("cannot make the request: " + e.getMessage()));
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> failure == null
-                        ? Outcome.ofStatus(response.statusCode(), RetryAfter.parse(
-                                response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(Duration.ZERO))
-                        : Outcome.noAnswer(reason(failure)));
+        CompletableFuture<HttpResponse<Void>> sending = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        // cancelling the client's future aborts the exchange; completing it some other way would not
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> sending.cancel(true));
+        CompletableFuture<Outcome> outcome = sending.handle((response, failure) -> failure == null
+                ? Outcome.ofStatus(response.statusCode(), RetryAfter.parse(
+                        response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(Duration.ZERO))
+                : Outcome.noAnswer(reason(failure)));
+        outcome.whenComplete((done, failure) -> {
+            if (failure instanceof CancellationException) sending.cancel(true);
+        });
+        return outcome;
     }
 
     private String reason(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof CancellationException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
         if (cause instanceof ConnectException) {

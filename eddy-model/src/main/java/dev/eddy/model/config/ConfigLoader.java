@@ -222,7 +222,7 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(url);
             return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null;
+                    && uri.getHost() != null && uri.getPort() <= 65535;
         } catch (URISyntaxException e) {
             return false;
         }

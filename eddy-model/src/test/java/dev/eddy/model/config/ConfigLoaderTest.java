@@ -168,6 +168,9 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(badName + ": handlers: 'Signup.Hook' is not a handler name"
                         + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+        Path badPort = yaml("handlers:\n  hook:\n    url: http://a.example:99999/x\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badPort, Map.of(), Map.of()))
+                .hasMessage("invalid configuration: handlers.hook.url: must be an http or https URL, got 'http://a.example:99999/x'");
         Path emptyName = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    events: [~]\n");
         assertThatThrownBy(() -> ConfigLoader.load(emptyName, Map.of(), Map.of()))
                 .hasMessage("invalid configuration: handlers.hook.events: a track event name must not be empty");

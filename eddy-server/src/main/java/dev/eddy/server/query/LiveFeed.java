@@ -9,11 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,8 +69,11 @@ final class LiveFeed implements AutoCloseable {
     });
     /** Clients that joined since the last tick; handed over to the ticker. */
     private final Queue<SseClient> joining = new ConcurrentLinkedQueue<>();
-    /** The ticker's own from here on. */
-    private final List<Client> clients = new ArrayList<>();
+    /**
+     * Changed by the ticker only; copy-on-write so that {@link #close()} can go through it even when
+     * a tick stuck in a slow read outlived the wait for the ticker.
+     */
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
     /** The rows last read, as JSON; null before the first read and while nobody listens. */
     private String latest;
     private boolean readFailing;
