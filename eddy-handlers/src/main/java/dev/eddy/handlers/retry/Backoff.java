@@ -35,11 +35,4 @@ public record Backoff(Duration first, Duration max) {
         if (asked.compareTo(wait) <= 0) return wait;
         return asked.compareTo(max) > 0 ? max : asked;
     }
-
-    /** The sum of the waits between {@code attempts} attempts: how long the retries of one event can wait at most. */
-    public Duration totalFor(int attempts) {
-        Duration total = Duration.ZERO;
-        for (int failed = 1; failed < attempts; failed++) total = total.plus(after(failed));
-        return total;
-    }
 }

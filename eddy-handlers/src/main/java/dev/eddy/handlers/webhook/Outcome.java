@@ -20,14 +20,10 @@ public record Outcome(Kind kind, int status, String reason, Duration retryAfter)
 
     /**
      * By HTTP status: 2xx delivered; 408, 425, 429 and 5xx are the receiver's passing trouble, so
-     * retry; any other status (a 4xx, or a redirect, which a webhook must not need) will not change
-     * by retrying the same request.
+     * retry, after at least {@code retryAfter} (the answer's {@code Retry-After}, zero without);
+     * any other status (a 4xx, or a redirect, which a webhook must not need) will not change by
+     * retrying the same request.
      */
-    public static Outcome ofStatus(int status) {
-        return ofStatus(status, Duration.ZERO);
-    }
-
-    /** {@link #ofStatus(int)}, with the wait a {@code Retry-After} header asked for. */
     public static Outcome ofStatus(int status, Duration retryAfter) {
         if (status >= 200 && status < 300) return new Outcome(Kind.DELIVERED, status, "");
         boolean passing = status == 408 || status == 425 || status == 429 || status >= 500;

@@ -26,13 +26,6 @@ class BackoffTest {
     }
 
     @Test
-    void totalsTheWaitsBetweenAttempts() {
-        assertThat(backoff.totalFor(1)).isZero();
-        assertThat(backoff.totalFor(5)).isEqualTo(Duration.ofSeconds(1 + 2 + 4 + 8));
-        assertThat(backoff.totalFor(6)).isEqualTo(Duration.ofSeconds(1 + 2 + 4 + 8 + 10));
-    }
-
-    @Test
     void refusesWhatCannotBeAWait() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).hasMessageContaining("first must be positive");
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("is below first");

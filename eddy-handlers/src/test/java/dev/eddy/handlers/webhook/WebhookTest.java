@@ -12,13 +12,13 @@ class WebhookTest {
 
     @Test
     void statusesSortIntoDeliveredRetryAndFailed() {
-        assertThat(Outcome.ofStatus(200).kind()).isEqualTo(Outcome.Kind.DELIVERED);
-        assertThat(Outcome.ofStatus(204).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(Outcome.ofStatus(200, Duration.ZERO).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(Outcome.ofStatus(204, Duration.ZERO).kind()).isEqualTo(Outcome.Kind.DELIVERED);
         for (int status : new int[] {408, 425, 429, 500, 502, 503, 504}) {
-            assertThat(Outcome.ofStatus(status)).isEqualTo(new Outcome(Outcome.Kind.RETRY, status, "answered HTTP " + status));
+            assertThat(Outcome.ofStatus(status, Duration.ZERO)).isEqualTo(new Outcome(Outcome.Kind.RETRY, status, "answered HTTP " + status));
         }
         for (int status : new int[] {301, 400, 401, 403, 404, 410, 422}) {
-            assertThat(Outcome.ofStatus(status)).isEqualTo(new Outcome(Outcome.Kind.FAILED, status, "answered HTTP " + status));
+            assertThat(Outcome.ofStatus(status, Duration.ZERO)).isEqualTo(new Outcome(Outcome.Kind.FAILED, status, "answered HTTP " + status));
         }
     }
 
