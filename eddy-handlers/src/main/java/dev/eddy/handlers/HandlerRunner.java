@@ -104,7 +104,7 @@ final class HandlerRunner implements AutoCloseable {
         this.maxAttempts = config.maxAttempts();
         this.deadLetters = deadLetters;
         this.produceTimeout = produceTimeout;
-        this.consumerConfig = consumerConfig(name, config, bootstrap, produceTimeout);
+        this.consumerConfig = consumerConfig(config, bootstrap);
         this.delivered = outcomes(registry, "delivered");
         this.deadLettered = outcomes(registry, "dead_lettered");
         this.retried = Counter.builder("eddy.handler.retries").tag("handler", name)
@@ -117,14 +117,13 @@ final class HandlerRunner implements AutoCloseable {
                 .description("Events a handler took, by how their delivery ended").register(registry);
     }
 
-    private Map<String, Object> consumerConfig(String name, EddyConfig.Handler config, String bootstrap,
-                                               Duration produceTimeout) {
+    private Map<String, Object> consumerConfig(EddyConfig.Handler config, String bootstrap) {
         // one record per poll, and none polled while an event is retried: the group must wait out
         // the longest an event can take (its attempts and the waits between them, each up to
         // maxBackoff when the receiver asks with Retry-After, its dead letter, which may block for
         // metadata before its own timeout, and the wait after that failed)
-        Duration worstCase = config.timeout().multipliedBy(config.maxAttempts())
-                .plus(backoff.max().multipliedBy(config.maxAttempts()))
+        Duration worstCase = config.timeout().multipliedBy(maxAttempts)
+                .plus(backoff.max().multipliedBy(maxAttempts))
                 .plus(produceTimeout.multipliedBy(2));
         Duration pollInterval = worstCase.plus(POLL_INTERVAL_MARGIN);
         if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) pollInterval = MIN_POLL_INTERVAL;
