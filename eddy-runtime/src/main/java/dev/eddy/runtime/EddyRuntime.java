@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Eddy: the broker (embedded unless {@code kafka.bootstrap} names one), the topics,
- * the views' database, the Flink MiniCluster with the analytics job, the handlers, and the HTTP
- * server. Start brings them up in dependency order, the independent ones side by side, and returns
+ * the views' database, the analytics job (on a Flink MiniCluster unless {@code flink.jobmanager}
+ * names a cluster), the handlers, and the HTTP server. Start brings them up in dependency order, the independent ones side by side, and returns
  * once {@code /readyz} would answer 200; close takes them down in reverse.
  */
 public final class EddyRuntime implements AutoCloseable {
@@ -89,8 +90,9 @@ public final class EddyRuntime implements AutoCloseable {
         // it, which takes seconds off the start on two cores (each waits on disk and timers too)
         ExecutorService starter = Executors.newFixedThreadPool(2, task -> new Thread(task, "eddy-start"));
         Future<ViewStore> storeStart = starter.submit(() -> ViewStore.open(views));
-        Future<EmbeddedFlink> flinkStart = starter.submit(() ->
-                new EmbeddedFlink(dataDir.resolve("flink"), config.flink().port(), config.flink().parallelism()).start());
+        Future<EmbeddedFlink> flinkStart = config.flink().embedded()
+                ? starter.submit(() -> new EmbeddedFlink(dataDir.resolve("flink"), config.flink().port(), config.flink().parallelism()).start())
+                : null;
         starter.shutdown();
 
         String bootstrap;
@@ -127,7 +129,7 @@ public final class EddyRuntime implements AutoCloseable {
         } finally {
             // owned whatever became of the broker, so that close() stops what did start, in this order
             ownOnceStarted(storeStart);
-            ownOnceStarted(flinkStart);
+            if (flinkStart != null) ownOnceStarted(flinkStart);
         }
 
         ViewStore store = started(storeStart);
@@ -139,10 +141,25 @@ public final class EddyRuntime implements AutoCloseable {
                 return false;
             }
         });
-        EmbeddedFlink flink = started(flinkStart);
-        AnalyticsDeployment job = own(AnalyticsDeployment.submit(flink.restPort(), dataDir.resolve("flink"), bootstrap, views, config));
+        Path checkpoints = config.flink().checkpoints().isBlank()
+                ? dataDir.resolve("flink").resolve("checkpoints")
+                : Path.of(config.flink().checkpoints());
+        String flinkUrl;
+        int flinkPort;
+        AnalyticsDeployment job;
+        if (flinkStart != null) {
+            EmbeddedFlink flink = started(flinkStart);
+            flinkUrl = flink.url();
+            flinkPort = flink.restPort();
+            job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), checkpoints, bootstrap, views, config));
+        } else {
+            URI jobManager = config.flink().jobManagerUrl();
+            flinkUrl = "http://" + jobManager.getHost() + ":" + jobManager.getPort();
+            flinkPort = jobManager.getPort();
+            job = own(AnalyticsDeployment.onCluster(jobManager, checkpoints, bootstrap, views, config));
+        }
         readiness.add("analytics-job", job::isRunning);
-        own(new PipelineMetrics(bootstrap, flink.url(), job.jobId())).bindTo(registry);
+        own(new PipelineMetrics(bootstrap, flinkUrl, job.jobId())).bindTo(registry);
         if (!config.handlers().isEmpty()) {
             // ready once each has its place on eddy.events: what is accepted from then on reaches them
             Handlers handlers = own(Handlers.start(config.handlers(), bootstrap, plan, config.kafka().produceTimeout(), registry));
@@ -158,9 +175,9 @@ public final class EddyRuntime implements AutoCloseable {
         // 127.0.0.1, not localhost: a client resolving localhost to ::1 first would miss the IPv4 listener
         String url = "http://127.0.0.1:" + server.port();
         instance = new InstanceFile(ProcessHandle.current().pid(), url, server.port(), bootstrap, kafkaPort,
-                flink.url(), flink.restPort(), dataDir.toString(), keys.writeKeys(), keys.readKeys());
+                flinkUrl, flinkPort, dataDir.toString(), keys.writeKeys(), keys.readKeys());
         instance.write(dataDir);
-        LOG.info("Eddy ready at {} (Kafka {}, Flink {})", url, bootstrap, flink.url());
+        LOG.info("Eddy ready at {} (Kafka {}, Flink {})", url, bootstrap, flinkUrl);
     }
 
     /** The ports, URLs and keys of this instance, as written to {@code eddy.json}. */

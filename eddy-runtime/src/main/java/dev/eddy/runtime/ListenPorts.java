@@ -19,7 +19,7 @@ final class ListenPorts {
     static void requireFree(EddyConfig config) {
         requireFree(config.server().port(), "0.0.0.0", "server.port (--port)");
         if (config.kafka().embedded()) requireFree(config.kafka().port(), "127.0.0.1", "kafka.port (--kafka-port)");
-        requireFree(config.flink().port(), "127.0.0.1", "flink.port (--flink-port)");
+        if (config.flink().embedded()) requireFree(config.flink().port(), "127.0.0.1", "flink.port (--flink-port)");
     }
 
     private static void requireFree(int port, String host, String setting) {

@@ -192,8 +192,43 @@ public final class ConfigLoader {
                     + "): a replay could count retried events twice");
         }
         if (c.dataDir() == null || c.dataDir().isBlank()) errors.add("dataDir: must name a directory");
+        if (!c.flink().checkpoints().isBlank() && !Path.of(c.flink().checkpoints()).isAbsolute()) {
+            errors.add("flink.checkpoints: must be an absolute path, got '" + c.flink().checkpoints() + "'");
+        }
+        if (!c.flink().embedded()) validateFlinkCluster(errors, c);
         c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+    }
+
+    /** A Flink cluster runs the job in other machines' processes: what it reads, writes and keeps must be reachable from there. */
+    private static void validateFlinkCluster(List<String> errors, EddyConfig c) {
+        if (!isJobManagerAddress(c.flink())) {
+            errors.add("flink.jobmanager: must be the REST address of a Flink cluster, host:port, got '"
+                    + c.flink().jobmanager() + "'");
+        }
+        if (c.flink().checkpoints().isBlank()) {
+            errors.add("flink.checkpoints: must be given with flink.jobmanager: a directory the cluster's"
+                    + " TaskManagers and Eddy both see, where the job's state is kept");
+        }
+        if (c.kafka().embedded()) {
+            errors.add("kafka.bootstrap: must be given with flink.jobmanager: the cluster cannot read a broker"
+                    + " embedded in this process");
+        }
+        if (c.store().embedded()) {
+            errors.add("store.jdbcUrl: must be given with flink.jobmanager: the cluster cannot write views"
+                    + " embedded in this process");
+        }
+    }
+
+    private static boolean isJobManagerAddress(EddyConfig.Flink flink) {
+        try {
+            URI uri = flink.jobManagerUrl();
+            return "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+                    && uri.getPort() > 0 && uri.getPort() <= 65535
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void validateHandler(List<String> errors, String prefix, EddyConfig.Handler h) {

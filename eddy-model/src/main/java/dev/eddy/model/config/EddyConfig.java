@@ -2,6 +2,7 @@ package dev.eddy.model.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,25 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
         }
     }
 
-    /** The embedded Flink MiniCluster and the job's checkpointing. */
-    public record Flink(int port, int parallelism,
-                        @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration checkpointInterval) {}
+    /**
+     * Where the analytics job runs and how it checkpoints: {@code jobmanager} empty starts an
+     * embedded MiniCluster with its web UI on {@code port}; else it is the REST address
+     * ({@code host:port}) of a Flink session cluster, which runs the job on after Eddy stops.
+     * {@code checkpoints} empty means {@code <data-dir>/flink/checkpoints}.
+     */
+    public record Flink(String jobmanager, int port, int parallelism,
+                        @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration checkpointInterval,
+                        String checkpoints) {
+        public boolean embedded() {
+            return jobmanager == null || jobmanager.isBlank();
+        }
+
+        /** The cluster's REST address as a URL: {@code jobmanager} is {@code host:port} or {@code http://host:port}. */
+        public URI jobManagerUrl() {
+            String address = jobmanager.strip();
+            return URI.create(address.contains("://") ? address : "http://" + address);
+        }
+    }
 
     /** Event-time handling of the analytics job. */
     public record Stream(
@@ -85,7 +102,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
         return new EddyConfig("./eddy-data",
                 new Server(8080, List.of(), List.of()),
                 new Kafka("", 9092, 4, Duration.ofDays(7), Duration.ofSeconds(10)),
-                new Flink(8081, 2, Duration.ofSeconds(2)),
+                new Flink("", 8081, 2, Duration.ofSeconds(2), ""),
                 new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24)),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,38 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration: kafka.retention: 12h is shorter than stream.dedupWindow (1d):"
                         + " a replay could count retried events twice");
+    }
+
+    @Test
+    void aFlinkClusterIsNamedByItsRestAddress() {
+        Map<String, String> cluster = Map.of("EDDY_FLINK_JOBMANAGER", "flink-jm:8081", "EDDY_FLINK_CHECKPOINTS", "/mnt/eddy/checkpoints",
+                "EDDY_KAFKA_BOOTSTRAP", "kafka:9092", "EDDY_STORE_JDBC_URL", "jdbc:postgresql://db/eddy");
+        EddyConfig c = ConfigLoader.load(null, cluster, Map.of());
+        assertThat(c.flink().embedded()).isFalse();
+        assertThat(c.flink().jobManagerUrl()).hasToString("http://flink-jm:8081");
+        Map<String, String> asUrl = new HashMap<>(cluster);
+        asUrl.put("EDDY_FLINK_JOBMANAGER", "http://flink-jm:8081/");
+        assertThat(ConfigLoader.load(null, asUrl, Map.of()).flink().jobManagerUrl()).hasToString("http://flink-jm:8081/");
+        assertThat(EddyConfig.defaults().flink().embedded()).isTrue();
+    }
+
+    @Test
+    void aFlinkClusterNeedsEverythingItUsesOutsideThisProcess() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_FLINK_JOBMANAGER", "flink-jm"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: flink.jobmanager: must be the REST address of a Flink cluster, host:port,"
+                        + " got 'flink-jm'; flink.checkpoints: must be given with flink.jobmanager: a directory the"
+                        + " cluster's TaskManagers and Eddy both see, where the job's state is kept; kafka.bootstrap:"
+                        + " must be given with flink.jobmanager: the cluster cannot read a broker embedded in this"
+                        + " process; store.jdbcUrl: must be given with flink.jobmanager: the cluster cannot write views"
+                        + " embedded in this process");
+    }
+
+    @Test
+    void checkpointsMustBeAnAbsolutePath() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_FLINK_CHECKPOINTS", "state/checkpoints"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: flink.checkpoints: must be an absolute path, got 'state/checkpoints'");
     }
 
     @Test
