@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -81,6 +84,10 @@ final class FlinkCluster implements AutoCloseable {
                     + "|frocksdbjni.*|kryo.*|minlog.*|objenesis.*|reflectasm.*|commons-.*|log4j-.*|slf4j-.*"
                     + "|snakeyaml-engine.*|zstd-jni.*|lz4.*|snappy.*|jsr305.*|chill.*)\\.jar");
 
+    /** Packages of what the analytics job ships (Eddy, the Kafka connector and client, Jackson, Guava, the drivers). */
+    private static final List<String> JOB_PACKAGES = List.of("dev/eddy/", "org/apache/flink/connector/kafka/",
+            "org/apache/kafka/clients/", "com/fasterxml/jackson/databind/", "com/google/common/hash/", "org/postgresql/");
+
     /** As Flink's {@code conf/log4j-console.properties}: INFO to stdout, which goes to the log file. */
     private static final String LOG4J_CONFIG = """
             rootLogger.level = INFO
@@ -98,6 +105,7 @@ final class FlinkCluster implements AutoCloseable {
     private final Path jobManagerLog;
     private final Path taskManagerLog;
     private final int restPort;
+    private final Thread onExit = new Thread(this::stopBoth, "flink-cluster-stop");
 
     private FlinkCluster(Process jobManager, Process taskManager, Path jobManagerLog, Path taskManagerLog, int restPort) {
         this.jobManager = jobManager;
@@ -165,6 +173,8 @@ final class FlinkCluster implements AutoCloseable {
             taskManager = launch(jvm, ProcessMemoryUtils.generateJvmParametersStr(tmSpec), classpath,
                     TASK_MANAGER_MAIN, confDir, TaskExecutorProcessUtils.generateDynamicConfigsStr(tmSpec), taskManagerLog);
             FlinkCluster cluster = new FlinkCluster(jobManager, taskManager, jobManagerLog, taskManagerLog, restPort);
+            // two JVMs of 1 GB each must not outlive a test JVM that dies before its @AfterAll
+            Runtime.getRuntime().addShutdownHook(cluster.onExit);
             cluster.awaitSlots(slots);
             return cluster;
         } catch (Exception | Error e) {
@@ -199,7 +209,20 @@ final class FlinkCluster implements AutoCloseable {
         if (jars.stream().noneMatch(jar -> Path.of(jar).getFileName().toString().startsWith("flink-runtime-"))) {
             throw new IllegalStateException("no flink-runtime jar on the test classpath: " + System.getProperty("java.class.path"));
         }
+        for (String jar : jars) requireNoneOfTheJobs(jar);
         return String.join(File.pathSeparator, jars);
+    }
+
+    /** The names above are a guess at contents: checked, so that the cluster surely lacks what the job ships. */
+    private static void requireNoneOfTheJobs(String jar) {
+        try (JarFile file = new JarFile(jar)) {
+            file.stream().map(JarEntry::getName).filter(name -> JOB_PACKAGES.stream().anyMatch(name::startsWith)).findFirst()
+                    .ifPresent(name -> {
+                        throw new IllegalStateException(jar + " holds " + name + ", which the job must bring itself");
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
     }
 
     private static Process launch(List<String> jvm, String memoryFlags, String classpath, String mainClass, Path confDir,
@@ -300,6 +323,15 @@ final class FlinkCluster implements AutoCloseable {
     /** Stops the TaskManager, then the JobManager. */
     @Override
     public void close() {
+        stopBoth();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran: nothing left to do
+        }
+    }
+
+    private void stopBoth() {
         stop(taskManager);
         stop(jobManager);
     }

@@ -1,6 +1,7 @@
 package dev.eddy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,10 +19,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,26 +43,29 @@ import org.junit.jupiter.api.TestMethodOrder;
  * classpath holds Flink only, so the job runs only with the jars Eddy ships), events on a Kafka
  * broker outside Eddy, views in PostgreSQL, all configured through {@code EDDY_*} variables as an
  * operator would. The job is the cluster's: it runs on while Eddy is stopped, and a new Eddy
- * attaches to it.
+ * attaches to it, or submits it again from its checkpoint when it was cancelled.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String AWAY_EVENT = "Sent While Eddy Was Away";
+    private static final String NO_JOB_EVENT = "Sent While No Job Ran";
 
     private static PostgresServer postgres;
+    private static DatabaseAddress views;
     private static EmbeddedKafka kafka;
     private static FlinkCluster flink;
     private static Path dataDir;
     private static Map<String, String> env;
     private static EddyProcess eddy;
+    private static Instant awaySent;
 
     @BeforeAll
     static void startClusterAndEddy() throws Exception {
         dataDir = Eddies.freshDataDir(FlinkClusterIT.class);
         postgres = PostgresServer.start();
-        DatabaseAddress views = postgres.createDatabase("eddy_views");
+        views = postgres.createDatabase("eddy_views");
         kafka = new EmbeddedKafka(dataDir.resolveSibling("kafka"), 0).start();
         flink = FlinkCluster.start(dataDir.resolveSibling("flink-cluster"), 2);
         env = Map.of(
@@ -96,31 +105,92 @@ class FlinkClusterIT {
                 .satisfies(job -> assertThat(job.path("state").asText()).isEqualTo("RUNNING"));
 
         // straight onto Kafka, as any client may write: the job counts them with no Eddy running
-        int away = 300;
+        awaySent = publishStraightToKafka(AWAY_EVENT, 300);
+        await().atMost(EndToEndCheck.CONVERGENCE).untilAsserted(() -> assertThat(countedInTheViews(AWAY_EVENT))
+                .as("counted in PostgreSQL with no Eddy running").isEqualTo(300));
+
+        eddy = Eddies.start(dataDir, env);
+        assertThat(jobsOnTheCluster()).singleElement().satisfies(job -> {
+            assertThat(job.path("state").asText()).isEqualTo("RUNNING");
+            assertThat(job.path("start-time").asLong()).as("attached, not submitted again").isEqualTo(startTime);
+        });
+        awaitCounted(AWAY_EVENT, awaySent, 300);
+    }
+
+    @Test
+    @Order(3)
+    void aJobCancelledOnTheClusterIsSubmittedAgainFromItsCheckpointAndCountsOnExactly() throws Exception {
+        String cancelled = jobsOnTheCluster().get(0).path("jid").asText();
+        eddy.close();
+        eddy = null;
+        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(URI.create(flink.restUrl() + "/jobs/" + cancelled + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(jobsOnTheCluster()).singleElement()
+                .satisfies(job -> assertThat(job.path("state").asText()).isEqualTo("CANCELED")));
+        // read by the job submitted next, from the offsets of the checkpoint it restores
+        Instant sent = publishStraightToKafka(NO_JOB_EVENT, 200);
+
+        // a session cluster takes no job of an id it has seen end: the new run has a new one
+        eddy = Eddies.start(dataDir, env);
+        assertThat(jobsOnTheCluster()).filteredOn(job -> job.path("state").asText().equals("RUNNING")).singleElement()
+                .satisfies(job -> assertThat(job.path("jid").asText()).isNotEqualTo(cancelled).startsWith("edd1a7a1"));
+        awaitCounted(NO_JOB_EVENT, sent, 200);
+        // restored, not recounted: what the cancelled run counted stays counted once
+        awaitCounted(AWAY_EVENT, awaySent, 300);
+    }
+
+    @Test
+    @Order(4)
+    void anEddyOfOtherSettingsDoesNotTakeTheRunningJobForItsOwn() throws Exception {
+        String running = jobsOnTheCluster().stream().filter(job -> job.path("state").asText().equals("RUNNING"))
+                .findFirst().orElseThrow().path("jid").asText();
+        Map<String, String> otherLateness = new HashMap<>(env);
+        otherLateness.put("EDDY_STREAM_ALLOWED_LATENESS", "30m");
+        Path otherDataDir = dataDir.resolveSibling("eddy-other");
+        assertThatThrownBy(() -> Eddies.start(otherDataDir, otherLateness))
+                .hasMessageContaining("eddy exited with 2 before it was ready")
+                .hasMessageContaining("flink.jobmanager: the analytics job " + running + " on the Flink cluster at "
+                        + flink.restUrl() + " runs another Eddy build or configuration; cancel it in Flink, and this Eddy"
+                        + " submits its own from the newest checkpoint");
+        assertThat(jobsOnTheCluster()).filteredOn(job -> job.path("state").asText().equals("RUNNING")).singleElement()
+                .satisfies(job -> assertThat(job.path("jid").asText()).isEqualTo(running));
+    }
+
+    /** {@code count} track events named {@code name}, a user each, timed now; returns when Kafka acknowledged all. */
+    private static Instant publishStraightToKafka(String name, int count) throws Exception {
+        Instant now = Instant.now();
         try (EventPublisher publisher = new EventPublisher(kafka.bootstrapServers())) {
             List<CompletableFuture<?>> acks = new ArrayList<>();
-            Instant now = Instant.now();
-            for (int i = 0; i < away; i++) {
-                acks.add(publisher.publish(new Event("away-" + i, EventType.TRACK, AWAY_EVENT, null, "away-user-" + i,
+            for (int i = 0; i < count; i++) {
+                acks.add(publisher.publish(new Event(name + "-" + i, EventType.TRACK, name, null, name + "-user-" + i,
                         null, null, null, null, now, now, now, now, null, null, null)));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get();
-            Instant from = now.truncatedTo(ChronoUnit.MINUTES).minus(1, ChronoUnit.MINUTES);
-            Instant to = from.plus(3, ChronoUnit.MINUTES);
+        }
+        return now;
+    }
 
-            eddy = Eddies.start(dataDir, env);
-            assertThat(jobsOnTheCluster()).singleElement().satisfies(job -> {
-                assertThat(job.path("state").asText()).isEqualTo("RUNNING");
-                assertThat(job.path("start-time").asLong()).as("attached, not submitted again").isEqualTo(startTime);
-            });
-            EddyApi api = new EddyApi(eddy.instance());
-            await().atMost(EndToEndCheck.CONVERGENCE).untilAsserted(() -> {
-                List<MinuteMetric> rows = api.eventsPerMinute(from, to).stream()
-                        .filter(row -> row.event().equals(AWAY_EVENT)).toList();
-                assertThat(rows.stream().mapToLong(MinuteMetric::count).sum()).isEqualTo(away);
-                // a user each: every minute's users equal its count
-                assertThat(rows).allSatisfy(row -> assertThat(row.users()).isEqualTo(row.count()));
-            });
+    /** Until the views count exactly {@code count} events named {@code name} around {@code sent}, a user each. */
+    private static void awaitCounted(String name, Instant sent, long count) {
+        EddyApi api = new EddyApi(eddy.instance());
+        Instant from = sent.truncatedTo(ChronoUnit.MINUTES).minus(2, ChronoUnit.MINUTES);
+        Instant to = from.plus(5, ChronoUnit.MINUTES);
+        await().atMost(EndToEndCheck.CONVERGENCE).untilAsserted(() -> {
+            List<MinuteMetric> rows = api.eventsPerMinute(from, to).stream().filter(row -> row.event().equals(name)).toList();
+            assertThat(rows.stream().mapToLong(MinuteMetric::count).sum()).isEqualTo(count);
+            assertThat(rows).allSatisfy(row -> assertThat(row.users()).isEqualTo(row.count()));
+        });
+    }
+
+    private static long countedInTheViews(String name) throws Exception {
+        try (Connection db = DriverManager.getConnection(views.url(), views.user(), views.password());
+             PreparedStatement sum = db.prepareStatement("SELECT COALESCE(SUM(event_count), 0) FROM event_metrics WHERE event = ?")) {
+            sum.setString(1, name);
+            try (ResultSet row = sum.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
     }
 

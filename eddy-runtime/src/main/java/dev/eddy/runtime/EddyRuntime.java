@@ -154,9 +154,9 @@ public final class EddyRuntime implements AutoCloseable {
             job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), checkpoints, bootstrap, views, config));
         } else {
             URI jobManager = config.flink().jobManagerUrl();
-            flinkUrl = "http://" + jobManager.getHost() + ":" + jobManager.getPort();
+            flinkUrl = jobManager.getScheme() + "://" + jobManager.getRawAuthority();
             flinkPort = jobManager.getPort();
-            job = own(AnalyticsDeployment.onCluster(jobManager, checkpoints, bootstrap, views, config));
+            job = own(AnalyticsDeployment.onCluster(URI.create(flinkUrl), checkpoints, bootstrap, views, config));
         }
         readiness.add("analytics-job", job::isRunning);
         own(new PipelineMetrics(bootstrap, flinkUrl, job.jobId())).bindTo(registry);

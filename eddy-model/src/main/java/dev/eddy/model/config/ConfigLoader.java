@@ -208,16 +208,22 @@ public final class ConfigLoader {
         }
         if (c.flink().checkpoints().isBlank()) {
             errors.add("flink.checkpoints: must be given with flink.jobmanager: a directory the cluster's"
-                    + " TaskManagers and Eddy both see, where the job's state is kept");
+                    + " JobManager and TaskManagers and Eddy all see at the same path, where the job's state is kept");
         }
         if (c.kafka().embedded()) {
             errors.add("kafka.bootstrap: must be given with flink.jobmanager: the cluster cannot read a broker"
                     + " embedded in this process");
         }
-        if (c.store().embedded()) {
-            errors.add("store.jdbcUrl: must be given with flink.jobmanager: the cluster cannot write views"
-                    + " embedded in this process");
+        if (c.store().embedded() || isInProcessH2(c.store().jdbcUrl())) {
+            errors.add("store.jdbcUrl: must be given with flink.jobmanager, and not an in-process H2 database:"
+                    + " the cluster cannot write views embedded in this process");
         }
+    }
+
+    /** H2 but for its server mode ({@code jdbc:h2:tcp:}, {@code jdbc:h2:ssl:}): a file or memory of this process. */
+    private static boolean isInProcessH2(String jdbcUrl) {
+        String url = jdbcUrl.strip().toLowerCase(Locale.ROOT);
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
     }
 
     private static boolean isJobManagerAddress(EddyConfig.Flink flink) {

@@ -119,10 +119,17 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration: flink.jobmanager: must be the REST address of a Flink cluster, host:port,"
                         + " got 'flink-jm'; flink.checkpoints: must be given with flink.jobmanager: a directory the"
-                        + " cluster's TaskManagers and Eddy both see, where the job's state is kept; kafka.bootstrap:"
-                        + " must be given with flink.jobmanager: the cluster cannot read a broker embedded in this"
-                        + " process; store.jdbcUrl: must be given with flink.jobmanager: the cluster cannot write views"
-                        + " embedded in this process");
+                        + " cluster's JobManager and TaskManagers and Eddy all see at the same path, where the job's state"
+                        + " is kept; kafka.bootstrap: must be given with flink.jobmanager: the cluster cannot read a broker"
+                        + " embedded in this process; store.jdbcUrl: must be given with flink.jobmanager, and not an"
+                        + " in-process H2 database: the cluster cannot write views embedded in this process");
+        Map<String, String> h2File = Map.of("EDDY_FLINK_JOBMANAGER", "flink-jm:8081", "EDDY_FLINK_CHECKPOINTS", "/mnt/c",
+                "EDDY_KAFKA_BOOTSTRAP", "kafka:9092", "EDDY_STORE_JDBC_URL", "jdbc:h2:file:/var/eddy/views");
+        assertThatThrownBy(() -> ConfigLoader.load(null, h2File, Map.of()))
+                .hasMessageContaining("store.jdbcUrl: must be given with flink.jobmanager, and not an in-process H2 database");
+        Map<String, String> h2Server = new HashMap<>(h2File);
+        h2Server.put("EDDY_STORE_JDBC_URL", "jdbc:h2:tcp://db/views");
+        assertThat(ConfigLoader.load(null, h2Server, Map.of()).store().jdbcUrl()).isEqualTo("jdbc:h2:tcp://db/views");
     }
 
     @Test

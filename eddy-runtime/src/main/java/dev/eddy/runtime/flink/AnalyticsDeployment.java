@@ -9,18 +9,17 @@ import dev.eddy.model.config.ConfigException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -35,7 +34,6 @@ import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.RemoteStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,35 +46,42 @@ import org.slf4j.LoggerFactory;
  * <p>On the embedded MiniCluster the job stops with Eddy (after SIGTERM or a crash the next start
  * restores it). On a Flink session cluster it is the cluster's: it runs on while Eddy stops or
  * restarts, and a start attaches to it, submitting it (with its jars) only when it does not run.
+ *
+ * <p>Flink keeps a job's checkpoints in a folder named by its id; on the MiniCluster the id is
+ * always the same, on a cluster each run has its own (see {@link ClusterRuns}).
  */
 public final class AnalyticsDeployment implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AnalyticsDeployment.class);
-    /** Fixed, so the checkpoints of every run of this instance are under one directory. */
-    static final JobID JOB_ID = JobID.fromHexString("edd1a7a1e5000000000000000000a001");
+    private static final String MINI_CLUSTER_ID_PREFIX = "edd1a7a1e5000000";
+    /** On the MiniCluster, which is new at each start, always the same id. */
+    static final JobID MINI_CLUSTER_JOB_ID = JobID.fromHexString(MINI_CLUSTER_ID_PREFIX + "000000000000a001");
     static final String JOB_NAME = "eddy-analytics";
-    /** How long a start waits for a Flink cluster to list its jobs: its REST client retries a refused connection meanwhile. */
-    private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
 
     private final RestClusterClient<StandaloneClusterId> cluster;
+    private final JobID jobId;
     private final boolean stopsWithEddy;
 
-    private AnalyticsDeployment(RestClusterClient<StandaloneClusterId> cluster, boolean stopsWithEddy) {
+    private AnalyticsDeployment(RestClusterClient<StandaloneClusterId> cluster, JobID jobId, boolean stopsWithEddy) {
         this.cluster = cluster;
+        this.jobId = jobId;
         this.stopsWithEddy = stopsWithEddy;
     }
 
     /**
      * Submits the job to the embedded MiniCluster, which has Eddy's classes already.
      *
-     * @param flinkDir {@code <data-dir>/flink}; checkpoints go to {@code checkpoints} or its {@code checkpoints} folder
-     * @param views    where the metrics sink upserts
+     * @param flinkDir    {@code <data-dir>/flink}
+     * @param checkpoints where the job's checkpoints go, {@code flinkDir/checkpoints} unless configured
+     * @param views       where the metrics sink upserts
      */
     public static AnalyticsDeployment onMiniCluster(int restPort, Path flinkDir, Path checkpoints, String bootstrap,
                                                     DatabaseAddress views, EddyConfig config) throws Exception {
         RestClusterClient<StandaloneClusterId> cluster = client("127.0.0.1", restPort);
         try {
-            submit("127.0.0.1", restPort, List.of(), new RetainedCheckpoints(flinkDir, jobDir(checkpoints)), checkpoints, bootstrap, views, config);
-            return new AnalyticsDeployment(cluster, true);
+            Path startOver = checkpoints.equals(flinkDir.resolve("checkpoints")) ? flinkDir : checkpoints;
+            submit(new Target("127.0.0.1", restPort, MINI_CLUSTER_JOB_ID, List.of(), Map.of()),
+                    new RetainedCheckpoints(startOver, checkpoints, MINI_CLUSTER_ID_PREFIX), bootstrap, views, config);
+            return new AnalyticsDeployment(cluster, MINI_CLUSTER_JOB_ID, true);
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
@@ -84,46 +89,68 @@ public final class AnalyticsDeployment implements AutoCloseable {
     }
 
     /**
-     * Attaches to the job on a Flink session cluster, or submits it there with its jars when it
-     * does not run, restoring the newest checkpoint under {@code checkpoints}: a folder the
-     * cluster's TaskManagers write to and this process reads.
+     * Attaches to the job's live run on a Flink session cluster, or submits a new run with the
+     * job's jars, restoring the newest checkpoint under {@code checkpoints}: a folder the cluster's
+     * JobManager and TaskManagers and this process all see at that same path.
      *
-     * @throws ConfigException when the cluster ended the job and will not take the same job again
+     * @throws ConfigException when the cluster does not answer or runs another Flink version, or
+     *     its live run is of another Eddy build or configuration, or there are several
      */
     public static AnalyticsDeployment onCluster(URI jobManager, Path checkpoints, String bootstrap,
                                                 DatabaseAddress views, EddyConfig config) throws Exception {
         RestClusterClient<StandaloneClusterId> cluster = client(jobManager.getHost(), jobManager.getPort());
-        try {
-            Optional<JobStatus> status = status(cluster, jobManager);
-            if (status.isPresent() && status.get().isGloballyTerminalState()) {
-                // a session cluster refuses a job id it has seen end, until its JobManager restarts
-                throw new ConfigException("flink.jobmanager: the analytics job " + JOB_ID + " is " + status.get()
-                        + " on the Flink cluster at " + jobManager + ", which takes no job of the same id again until its"
-                        + " JobManager restarts; restart it and Eddy submits the job again from its newest checkpoint"
-                        + " under " + checkpoints);
+        try (SubmissionLock submitting = SubmissionLock.acquire(checkpoints)) {
+            ClusterRuns runs = new ClusterRuns(cluster, jobManager, checkpoints);
+            runs.requireSameFlinkVersion();
+            String fingerprint = JobFingerprint.of(JobJars.eddy(), bootstrap, views, config);
+            List<JobStatusMessage> live = runs.live();
+            if (live.size() > 1) {
+                throw new ConfigException("flink.jobmanager: the Flink cluster at " + jobManager + " runs the analytics job "
+                        + live.size() + " times, " + ClusterRuns.describe(live) + ": cancel all but one");
             }
-            if (status.isPresent()) {
-                LOG.info("{} is {} on the Flink cluster at {}: attached", JOB_NAME, status.get(), jobManager);
-            } else {
-                submit(jobManager.getHost(), jobManager.getPort(), JobJars.paths(), new RetainedCheckpoints(checkpoints, jobDir(checkpoints)), checkpoints,
-                        bootstrap, views, config);
+            if (live.size() == 1) {
+                JobID run = live.get(0).getJobId();
+                if (!runs.jobParameter(run, JobFingerprint.PARAMETER).equals(fingerprint)) {
+                    throw new ConfigException("flink.jobmanager: the analytics job " + run + " on the Flink cluster at "
+                            + jobManager + " runs another Eddy build or configuration; cancel it in Flink, and this Eddy"
+                            + " submits its own from the newest checkpoint");
+                }
+                LOG.info("{} ({}) is {} on the Flink cluster at {}: attached", JOB_NAME, run, live.get(0).getJobState(), jobManager);
+                return new AnalyticsDeployment(cluster, run, false);
             }
-            return new AnalyticsDeployment(cluster, false);
+            int slots = runs.freeSlots();
+            if (slots < config.flink().parallelism()) {
+                LOG.warn("the Flink cluster at {} has {} free task slots; the analytics job, at flink.parallelism {}, waits"
+                        + " for more (and Eddy is not ready till it runs)", jobManager, slots, config.flink().parallelism());
+            }
+            JobID run = runs.newId();
+            submit(new Target(jobManager.getHost(), jobManager.getPort(), run, JobJars.paths(), Map.of(JobFingerprint.PARAMETER, fingerprint)),
+                    new RetainedCheckpoints(checkpoints, checkpoints, runs.idPrefix()), bootstrap, views, config);
+            return new AnalyticsDeployment(cluster, run, false);
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
         }
     }
 
-    private static void submit(String host, int restPort, List<Path> jars, RetainedCheckpoints retained,
-                               Path checkpoints, String bootstrap, DatabaseAddress views, EddyConfig config) throws Exception {
-        Configuration conf = stateAndCheckpoints(checkpoints, config);
+    /**
+     * Where a run goes and what it takes along.
+     *
+     * @param jars       shipped with it: what the cluster lacks
+     * @param parameters its global job parameters
+     */
+    private record Target(String host, int restPort, JobID jobId, List<Path> jars, Map<String, String> parameters) {}
+
+    private static void submit(Target target, RetainedCheckpoints retained, String bootstrap, DatabaseAddress views,
+                               EddyConfig config) throws Exception {
+        Configuration conf = stateAndCheckpoints(retained.checkpoints(), config);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, JOB_ID.toHexString());
+        conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, target.jobId().toHexString());
+        conf.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, target.parameters());
         // a failing job restarts with backoff instead of failing for good (e.g. while Kafka is away)
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         Optional<Path> restore = retained.prepareRestore();
-        LOG.info("Submitting {} to {}:{} ({})", JOB_NAME, host, restPort,
+        LOG.info("Submitting {} ({}) to {}:{} ({})", JOB_NAME, target.jobId(), target.host(), target.restPort(),
                 restore.map(p -> "restoring " + p).orElse("no checkpoint: from committed offsets, else earliest"));
         // the job owns what it restores: a newer checkpoint subsumes it and deletes it with the
         // shared files only it used (Flink's default, NO_CLAIM, kept them for ever and made the
@@ -133,41 +160,20 @@ public final class AnalyticsDeployment implements AutoCloseable {
                 .map(p -> SavepointRestoreSettings.forPath(p.toUri().toString(), false, RecoveryClaimMode.CLAIM))
                 .orElse(SavepointRestoreSettings.none());
 
-        StreamExecutionEnvironment env = new RemoteStreamEnvironment(host, restPort, conf,
-                jars.stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
+        StreamExecutionEnvironment env = new RemoteStreamEnvironment(target.host(), target.restPort(), conf,
+                target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()), MetricsSink.upserting(views),
                 AnalyticsKafka.lateEventsSink(bootstrap), settings(config));
         env.executeAsync(JOB_NAME);
     }
 
-    private static Path jobDir(Path checkpoints) {
-        return checkpoints.resolve(JOB_ID.toHexString());
-    }
-
+    /** Without retries: a start asks once, and a readiness probe should not leave requests retrying behind it. */
     private static RestClusterClient<StandaloneClusterId> client(String host, int restPort) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.ADDRESS, host);
         conf.set(RestOptions.PORT, restPort);
+        conf.set(RestOptions.RETRY_MAX_ATTEMPTS, 0);
         return new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
-    }
-
-    /**
-     * The job's state on the cluster, empty when the cluster does not know it.
-     *
-     * @throws ConfigException when the cluster does not answer within {@link #CLUSTER_TIMEOUT}
-     */
-    private static Optional<JobStatus> status(RestClusterClient<StandaloneClusterId> cluster, URI jobManager)
-            throws InterruptedException {
-        try {
-            // from the list of jobs: asked for one it does not know, the cluster answers 500, not 404
-            return cluster.listJobs().get(CLUSTER_TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
-                    .filter(job -> job.getJobId().equals(JOB_ID))
-                    .map(JobStatusMessage::getJobState)
-                    .findFirst();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConfigException("flink.jobmanager: no answer from a Flink cluster at " + jobManager + " within "
-                    + CLUSTER_TIMEOUT.toSeconds() + " s (" + ExceptionUtils.stripExecutionException(e) + ")");
-        }
     }
 
     /**
@@ -205,12 +211,12 @@ public final class AnalyticsDeployment implements AutoCloseable {
     }
 
     public String jobId() {
-        return JOB_ID.toHexString();
+        return jobId.toHexString();
     }
 
     public boolean isRunning() {
         try {
-            return cluster.getJobStatus(JOB_ID).get(2, TimeUnit.SECONDS) == JobStatus.RUNNING;
+            return cluster.getJobStatus(jobId).get(2, TimeUnit.SECONDS) == JobStatus.RUNNING;
         } catch (Exception e) {
             return false;
         }
@@ -223,7 +229,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (stopsWithEddy) cluster.cancel(JOB_ID).get(30, TimeUnit.SECONDS);
+            if (stopsWithEddy) cluster.cancel(jobId).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("cancelling {} failed; its last checkpoint still stands", JOB_NAME, e);
         } finally {

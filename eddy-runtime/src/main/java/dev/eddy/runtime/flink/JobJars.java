@@ -29,8 +29,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * with the submission. Each is found by one class it holds, wherever this process loaded it from.
  */
 final class JobJars {
-    private static final List<Class<?>> ONE_CLASS_OF_EACH = List.of(
-            AnalyticsJob.class, Event.class, MetricsSink.class,
+    /** Eddy's own: the job, the event model, the views sink. */
+    private static final List<Class<?>> EDDY = List.of(AnalyticsJob.class, Event.class, MetricsSink.class);
+    private static final List<Class<?>> LIBRARIES = List.of(
             KafkaSource.class, DeliveryGuarantee.class, JdbcSink.class,
             KafkaProducer.class,
             JsonFactory.class, ObjectMapper.class, JsonCreator.class, JavaTimeModule.class,
@@ -47,9 +48,19 @@ final class JobJars {
      *     target/classes}): only jars can be shipped
      */
     static List<Path> paths() {
-        Set<Path> jars = new LinkedHashSet<>();
-        List<Class<?>> types = new ArrayList<>(ONE_CLASS_OF_EACH);
+        List<Class<?>> types = new ArrayList<>(EDDY);
+        types.addAll(LIBRARIES);
         for (String codec : CODECS) types.add(loaded(codec));
+        return jarsOf(types);
+    }
+
+    /** The jars of Eddy's own classes among {@link #paths()}. */
+    static List<Path> eddy() {
+        return jarsOf(EDDY);
+    }
+
+    private static List<Path> jarsOf(List<Class<?>> types) {
+        Set<Path> jars = new LinkedHashSet<>();
         for (Class<?> type : types) {
             URL location = type.getProtectionDomain().getCodeSource().getLocation();
             Path jar = jarOf(location);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -17,24 +18,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The analytics job's checkpoints on disk, {@code chk-N} folders and the RocksDB files they share
- * under {@code shared/}: which one a start restores, whether it can be, and clearing away the rest.
- * The job restores in CLAIM mode, so Flink deletes that checkpoint once a newer one subsumes it;
- * what no running job knows of (older checkpoints, ones a kill cut short, files only they used)
- * goes here, before the job is submitted.
+ * under {@code shared/}, in a folder per job id: which one a submission restores, whether it can
+ * be, and clearing away the rest. The job restores in CLAIM mode, so Flink deletes that checkpoint
+ * once a newer one subsumes it; what no running job knows of (older checkpoints, ones a kill cut
+ * short, files only they used) goes here, before the job is submitted.
+ *
+ * <p>On a Flink cluster each submission has a new job id, so the job's checkpoints span folders:
+ * a restored job numbers its checkpoints on from the one it restored, so the highest number is
+ * the newest across them, and its checkpoints may name shared files in the folders of the runs
+ * before it. Only the folders of the job's ids are touched: others' jobs may share the parent.
  */
 final class RetainedCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedCheckpoints.class);
 
-    private final Path flinkDir;
-    private final Path jobDir;
+    private final Path startOver;
+    private final Path checkpoints;
+    private final String jobIdPrefix;
 
     /**
-     * @param flinkDir {@code <data-dir>/flink}
-     * @param jobDir   the job's folder of checkpoints, under {@code flinkDir}
+     * @param startOver   what a user deletes to start over without state, named in errors:
+     *                    {@code <data-dir>/flink} when the checkpoints are in it, else the checkpoints folder
+     * @param checkpoints Flink's checkpoint directory: a folder per job id under it
+     * @param jobIdPrefix how the job's ids begin
      */
-    RetainedCheckpoints(Path flinkDir, Path jobDir) {
-        this.flinkDir = flinkDir;
-        this.jobDir = jobDir;
+    RetainedCheckpoints(Path startOver, Path checkpoints, String jobIdPrefix) {
+        this.startOver = startOver;
+        this.checkpoints = checkpoints;
+        this.jobIdPrefix = jobIdPrefix;
+    }
+
+    Path checkpoints() {
+        return checkpoints;
     }
 
     /**
@@ -48,22 +62,35 @@ final class RetainedCheckpoints {
         if (latest.isPresent()) {
             CheckpointFiles files = CheckpointFiles.of(latest.get());
             requireRestorable(latest.get(), files);
-            removeAllBut(latest.get());
-            removeUnusedShared(files);
+            for (Path jobDir : jobDirs()) {
+                removeAllBut(jobDir, latest.get());
+                removeUnusedShared(jobDir, files);
+            }
         }
         return latest;
     }
 
+    /** The job's folders of checkpoints, one per job id it ran under. */
+    private List<Path> jobDirs() {
+        if (!Files.isDirectory(checkpoints)) return List.of();
+        try (Stream<Path> dirs = Files.list(checkpoints)) {
+            return dirs.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith(jobIdPrefix)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + checkpoints, e);
+        }
+    }
+
     /** The newest {@code chk-N} that completed (has its {@code _metadata}); a checkpoint cut short by a kill has none. */
     private Optional<Path> latest() {
-        if (!Files.isDirectory(jobDir)) return Optional.empty();
-        try (Stream<Path> dirs = Files.list(jobDir)) {
-            return dirs.filter(RetainedCheckpoints::isCheckpoint)
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + jobDir, e);
+        List<Path> completed = new ArrayList<>();
+        for (Path jobDir : jobDirs()) {
+            try (Stream<Path> dirs = Files.list(jobDir)) {
+                dirs.filter(RetainedCheckpoints::isCheckpoint).filter(d -> Files.exists(d.resolve("_metadata"))).forEach(completed::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + jobDir, e);
+            }
         }
+        return completed.stream().max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))));
     }
 
     /**
@@ -73,18 +100,31 @@ final class RetainedCheckpoints {
     private void requireRestorable(Path chkDir, CheckpointFiles files) {
         List<Path> missing = files.missing();
         if (missing.isEmpty()) return;
-        String example = missing.get(0).toString();
-        int at = example.indexOf("/flink/checkpoints/");
-        String before = at < 0 ? null : example.substring(0, at);
-        String moved = before == null || Path.of(before).equals(flinkDir.getParent()) ? ""
-                : " Was the data dir moved from " + before + "? Checkpoints name their files by absolute path: move it back.";
+        Path example = missing.get(0);
         throw new ConfigException("cannot restore the analytics job from " + chkDir + ": " + missing.size()
-                + " of the files it names are missing, e.g. " + example + "." + moved + " (Deleting " + flinkDir
+                + " of the files it names are missing, e.g. " + example + "." + movedFrom(example) + " (Deleting " + startOver
                 + " starts the job without its state: the open minutes and the dedup window start over.)");
     }
 
+    /** What to say when the missing file was named under another checkpoints folder: it was moved. */
+    private String movedFrom(Path missing) {
+        Path jobDir = missing;
+        while (jobDir != null && !(jobDir.getFileName() != null && jobDir.getFileName().toString().startsWith(jobIdPrefix))) {
+            jobDir = jobDir.getParent();
+        }
+        if (jobDir == null || jobDir.getParent().equals(checkpoints)) return "";
+        Path before = jobDir.getParent();
+        String moved = "? Checkpoints name their files by absolute path: move it back.";
+        // the embedded layout, <data-dir>/flink/checkpoints: the data dir is what moves
+        if (before.endsWith(Path.of("flink", "checkpoints")) && checkpoints.endsWith(Path.of("flink", "checkpoints"))) {
+            return " Was the data dir moved from " + before.getParent().getParent() + moved;
+        }
+        return " Was the checkpoints folder moved from " + before + moved
+                + " (A Flink cluster and Eddy must see it at the same path.)";
+    }
+
     /** Deletes the {@code chk-N} folders other than {@code kept}: older ones a previous run retained, and any a kill cut short. */
-    private void removeAllBut(Path kept) {
+    private static void removeAllBut(Path jobDir, Path kept) {
         try (Stream<Path> dirs = Files.list(jobDir)) {
             for (Path dir : (Iterable<Path>) dirs.filter(RetainedCheckpoints::isCheckpoint)::iterator) {
                 if (!dir.equals(kept)) FileUtils.deleteDirectory(dir.toFile());
@@ -101,7 +141,7 @@ final class RetainedCheckpoints {
      * from versions that restored without claiming, a whole state's worth per restart. Only when
      * every state handle of that checkpoint was understood, so that nothing it needs can go.
      */
-    private void removeUnusedShared(CheckpointFiles kept) {
+    private static void removeUnusedShared(Path jobDir, CheckpointFiles kept) {
         Path shared = jobDir.resolve("shared");
         if (!kept.complete() || !Files.isDirectory(shared)) return;
         Set<Path> used = new HashSet<>(kept.files());
