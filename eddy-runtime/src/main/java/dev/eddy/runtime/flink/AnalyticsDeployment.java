@@ -1,6 +1,7 @@
 package dev.eddy.runtime.flink;
 
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.runtime.lock.HeldFileLock;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.metrics.MetricsSink;
 import dev.eddy.stream.job.AnalyticsJob;
@@ -8,6 +9,7 @@ import dev.eddy.stream.kafka.AnalyticsKafka;
 import dev.eddy.model.config.ConfigException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +101,11 @@ public final class AnalyticsDeployment implements AutoCloseable {
     public static AnalyticsDeployment onCluster(URI jobManager, Path checkpoints, String bootstrap,
                                                 DatabaseAddress views, EddyConfig config) throws Exception {
         RestClusterClient<StandaloneClusterId> cluster = client(jobManager.getHost(), jobManager.getPort());
-        try (SubmissionLock submitting = SubmissionLock.acquire(checkpoints)) {
+        // from looking for a live run to having submitted one: two Eddies starting at once would
+        // otherwise both find none, and the second, preparing its restore, delete the files of a
+        // checkpoint the first one's run is writing
+        Files.createDirectories(checkpoints);
+        try (HeldFileLock submitting = HeldFileLock.acquire(checkpoints.resolve(".eddy-submit.lock"))) {
             ClusterRuns runs = new ClusterRuns(cluster, jobManager, checkpoints);
             runs.requireSameFlinkVersion();
             String fingerprint = JobFingerprint.of(JobJars.eddy(), bootstrap, views, config);
