@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Eddy: the broker (embedded unless {@code kafka.bootstrap} names one), the topics,
  * the views' database, the analytics job (on a Flink MiniCluster unless {@code flink.jobmanager}
- * names a cluster), the handlers, and the HTTP server. Start brings them up in dependency order, the independent ones side by side, and returns
- * once {@code /readyz} would answer 200; close takes them down in reverse.
+ * names a cluster), the handlers, and the HTTP server. Start brings them up in dependency order,
+ * the independent ones side by side, and returns once {@code /readyz} would answer 200; close
+ * takes them down in reverse.
  */
 public final class EddyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EddyRuntime.class);
