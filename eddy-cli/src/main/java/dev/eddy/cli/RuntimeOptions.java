@@ -20,10 +20,10 @@ final class RuntimeOptions {
     @Option(names = "--kafka-port", description = "Port of the embedded Kafka broker (0 = a free port; default 9092)")
     Integer kafkaPort;
 
-    @Option(names = "--flink-port", description = "Port of the Flink web UI and REST API (0 = a free port; default 8081)")
+    @Option(names = "--flink-port", description = "Port of the embedded Flink MiniCluster's web UI and REST API (0 = a free port; default 8081; unused when flink.jobmanager names a cluster)")
     Integer flinkPort;
 
-    @Option(names = "--data-dir", description = "Where Kafka's log, Flink's checkpoints, the views and eddy.json live (default ./eddy-data)")
+    @Option(names = "--data-dir", description = "Where Kafka's log, Flink's checkpoints (unless flink.checkpoints), the views and eddy.json live (default ./eddy-data)")
     Path dataDir;
 
     @Option(names = "--config", description = "YAML config file (default: eddy.yaml when it exists)")
