@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,6 +58,7 @@ class FlinkClusterIT {
     private static EmbeddedKafka kafka;
     private static FlinkCluster flink;
     private static Path dataDir;
+    private static Path checkpoints;
     private static Map<String, String> env;
     private static EddyProcess eddy;
     private static Instant awaySent;
@@ -68,9 +70,10 @@ class FlinkClusterIT {
         views = postgres.createDatabase("eddy_views");
         kafka = new EmbeddedKafka(dataDir.resolveSibling("kafka"), 0).start();
         flink = FlinkCluster.start(dataDir.resolveSibling("flink-cluster"), 2);
+        checkpoints = Files.createDirectories(dataDir.resolveSibling("checkpoints"));
         env = Map.of(
                 "EDDY_FLINK_JOBMANAGER", flink.jobManagerAddress(),
-                "EDDY_FLINK_CHECKPOINTS", dataDir.resolveSibling("checkpoints").toString(),
+                "EDDY_FLINK_CHECKPOINTS", checkpoints.toString(),
                 "EDDY_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                 "EDDY_STORE_JDBC_URL", views.url(),
                 "EDDY_STORE_USER", views.user());
@@ -133,8 +136,13 @@ class FlinkClusterIT {
 
         // a session cluster takes no job of an id it has seen end: the new run has a new one
         eddy = Eddies.start(dataDir, env);
-        assertThat(jobsOnTheCluster()).filteredOn(job -> job.path("state").asText().equals("RUNNING")).singleElement()
-                .satisfies(job -> assertThat(job.path("jid").asText()).isNotEqualTo(cancelled).startsWith("edd1a7a1"));
+        List<JsonNode> running = jobsOnTheCluster().stream().filter(job -> job.path("state").asText().equals("RUNNING")).toList();
+        assertThat(running).hasSize(1);
+        String resubmitted = running.get(0).path("jid").asText();
+        assertThat(resubmitted).isNotEqualTo(cancelled).startsWith(cancelled.substring(0, 16));
+        assertThat(get("/jobs/" + resubmitted + "/checkpoints").path("latest").path("restored").path("external_path").asText())
+                .as("restored from the cancelled run's newest checkpoint")
+                .contains(checkpoints + "/" + cancelled + "/chk-");
         awaitCounted(NO_JOB_EVENT, sent, 200);
         // restored, not recounted: what the cancelled run counted stays counted once
         awaitCounted(AWAY_EVENT, awaySent, 300);
@@ -148,11 +156,16 @@ class FlinkClusterIT {
         Map<String, String> otherLateness = new HashMap<>(env);
         otherLateness.put("EDDY_STREAM_ALLOWED_LATENESS", "30m");
         Path otherDataDir = dataDir.resolveSibling("eddy-other");
-        assertThatThrownBy(() -> Eddies.start(otherDataDir, otherLateness))
+        assertThatThrownBy(() -> {
+            try (EddyProcess attachedWrongly = Eddies.start(otherDataDir, otherLateness)) {
+                // closed at once: it should not have started
+            }
+        })
                 .hasMessageContaining("eddy exited with 2 before it was ready")
                 .hasMessageContaining("flink.jobmanager: the analytics job " + running + " on the Flink cluster at "
-                        + flink.restUrl() + " runs another Eddy build or configuration; cancel it in Flink, and this Eddy"
-                        + " submits its own from the newest checkpoint");
+                        + flink.restUrl() + " runs another Eddy build or configuration; cancel it in Flink (cancel, not"
+                        + " stop: a stopped job's checkpoints are deleted), and this Eddy submits its own from the newest"
+                        + " checkpoint");
         assertThat(jobsOnTheCluster()).filteredOn(job -> job.path("state").asText().equals("RUNNING")).singleElement()
                 .satisfies(job -> assertThat(job.path("jid").asText()).isEqualTo(running));
     }
@@ -195,11 +208,16 @@ class FlinkClusterIT {
     }
 
     private static List<JsonNode> jobsOnTheCluster() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(flink.restUrl() + "/jobs/overview")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
         List<JsonNode> jobs = new ArrayList<>();
-        JSON.readTree(response.body()).path("jobs").forEach(jobs::add);
+        get("/jobs/overview").path("jobs").forEach(jobs::add);
         return jobs;
+    }
+
+    /** A GET of the cluster's REST API, answered 200. */
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(flink.restUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 }

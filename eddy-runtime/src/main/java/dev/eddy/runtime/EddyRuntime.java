@@ -142,9 +142,6 @@ public final class EddyRuntime implements AutoCloseable {
                 return false;
             }
         });
-        Path checkpoints = config.flink().checkpoints().isBlank()
-                ? dataDir.resolve("flink").resolve("checkpoints")
-                : Path.of(config.flink().checkpoints());
         String flinkUrl;
         int flinkPort;
         AnalyticsDeployment job;
@@ -152,12 +149,13 @@ public final class EddyRuntime implements AutoCloseable {
             EmbeddedFlink flink = started(flinkStart);
             flinkUrl = flink.url();
             flinkPort = flink.restPort();
-            job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), checkpoints, bootstrap, views, config));
+            job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), bootstrap, views, config));
         } else {
             URI jobManager = config.flink().jobManagerUrl();
             flinkUrl = jobManager.getScheme() + "://" + jobManager.getRawAuthority();
             flinkPort = jobManager.getPort();
-            job = own(AnalyticsDeployment.onCluster(URI.create(flinkUrl), checkpoints, bootstrap, views, config));
+            job = own(AnalyticsDeployment.onCluster(URI.create(flinkUrl), Path.of(config.flink().checkpoints()).normalize(),
+                    bootstrap, views, config));
         }
         readiness.add("analytics-job", job::isRunning);
         own(new PipelineMetrics(bootstrap, flinkUrl, job.jobId())).bindTo(registry);

@@ -195,6 +195,9 @@ public final class ConfigLoader {
         if (!c.flink().checkpoints().isBlank() && !Path.of(c.flink().checkpoints()).isAbsolute()) {
             errors.add("flink.checkpoints: must be an absolute path, got '" + c.flink().checkpoints() + "'");
         }
+        if (c.flink().embedded() && !c.flink().checkpoints().isBlank()) {
+            errors.add("flink.checkpoints: only with flink.jobmanager; the embedded MiniCluster keeps them in the data dir");
+        }
         if (!c.flink().embedded()) validateFlinkCluster(errors, c);
         c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
@@ -229,7 +232,7 @@ public final class ConfigLoader {
     private static boolean isJobManagerAddress(EddyConfig.Flink flink) {
         try {
             URI uri = flink.jobManagerUrl();
-            return "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+            return "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getUserInfo() == null
                     && uri.getPort() > 0 && uri.getPort() <= 65535
                     && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"));
         } catch (IllegalArgumentException e) {

@@ -32,7 +32,8 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
      * Where the analytics job runs and how it checkpoints: {@code jobmanager} empty starts an
      * embedded MiniCluster with its web UI on {@code port}; else it is the REST address
      * ({@code host:port}) of a Flink session cluster, which runs the job on after Eddy stops.
-     * {@code checkpoints} empty means {@code <data-dir>/flink/checkpoints}.
+     * {@code checkpoints} is where that cluster keeps the job's state (the MiniCluster keeps it
+     * in {@code <data-dir>/flink/checkpoints}).
      */
     public record Flink(String jobmanager, int port, int parallelism,
                         @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration checkpointInterval,

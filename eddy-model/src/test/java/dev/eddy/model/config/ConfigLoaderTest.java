@@ -133,10 +133,21 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void checkpointsMustBeAnAbsolutePath() {
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_FLINK_CHECKPOINTS", "state/checkpoints"), Map.of()))
+    void checkpointsAreAnAbsolutePathForAFlinkCluster() {
+        Map<String, String> relative = Map.of("EDDY_FLINK_JOBMANAGER", "flink-jm:8081", "EDDY_FLINK_CHECKPOINTS", "state/checkpoints",
+                "EDDY_KAFKA_BOOTSTRAP", "kafka:9092", "EDDY_STORE_JDBC_URL", "jdbc:postgresql://db/eddy");
+        assertThatThrownBy(() -> ConfigLoader.load(null, relative, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration: flink.checkpoints: must be an absolute path, got 'state/checkpoints'");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_FLINK_CHECKPOINTS", "/mnt/checkpoints"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: flink.checkpoints: only with flink.jobmanager; the embedded"
+                        + " MiniCluster keeps them in the data dir");
+        Map<String, String> withUser = new HashMap<>(relative);
+        withUser.put("EDDY_FLINK_CHECKPOINTS", "/mnt/checkpoints");
+        withUser.put("EDDY_FLINK_JOBMANAGER", "http://admin:secret@flink-jm:8081");
+        assertThatThrownBy(() -> ConfigLoader.load(null, withUser, Map.of()))
+                .hasMessageContaining("flink.jobmanager: must be the REST address of a Flink cluster, host:port");
     }
 
     @Test

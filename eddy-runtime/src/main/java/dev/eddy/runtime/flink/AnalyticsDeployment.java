@@ -7,10 +7,12 @@ import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.metrics.MetricsSink;
 import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +60,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
     /** On the MiniCluster, which is new at each start, always the same id. */
     static final JobID MINI_CLUSTER_JOB_ID = JobID.fromHexString(MINI_CLUSTER_ID_PREFIX + "000000000000a001");
     static final String JOB_NAME = "eddy-analytics";
+    private static final Duration SUBMISSION_LOCK_TIMEOUT = Duration.ofMinutes(2);
 
     private final RestClusterClient<StandaloneClusterId> cluster;
     private final JobID jobId;
@@ -72,17 +75,15 @@ public final class AnalyticsDeployment implements AutoCloseable {
     /**
      * Submits the job to the embedded MiniCluster, which has Eddy's classes already.
      *
-     * @param flinkDir    {@code <data-dir>/flink}
-     * @param checkpoints where the job's checkpoints go, {@code flinkDir/checkpoints} unless configured
-     * @param views       where the metrics sink upserts
+     * @param flinkDir {@code <data-dir>/flink}: the checkpoints go to its {@code checkpoints} folder
+     * @param views    where the metrics sink upserts
      */
-    public static AnalyticsDeployment onMiniCluster(int restPort, Path flinkDir, Path checkpoints, String bootstrap,
+    public static AnalyticsDeployment onMiniCluster(int restPort, Path flinkDir, String bootstrap,
                                                     DatabaseAddress views, EddyConfig config) throws Exception {
         RestClusterClient<StandaloneClusterId> cluster = client("127.0.0.1", restPort);
         try {
-            Path startOver = checkpoints.equals(flinkDir.resolve("checkpoints")) ? flinkDir : checkpoints;
             submit(new Target("127.0.0.1", restPort, MINI_CLUSTER_JOB_ID, List.of(), Map.of()),
-                    new RetainedCheckpoints(startOver, checkpoints, MINI_CLUSTER_ID_PREFIX), bootstrap, views, config);
+                    new RetainedCheckpoints(flinkDir, flinkDir.resolve("checkpoints"), MINI_CLUSTER_ID_PREFIX), bootstrap, views, config);
             return new AnalyticsDeployment(cluster, MINI_CLUSTER_JOB_ID, true);
         } catch (Exception | Error e) {
             cluster.close();
@@ -100,12 +101,17 @@ public final class AnalyticsDeployment implements AutoCloseable {
      */
     public static AnalyticsDeployment onCluster(URI jobManager, Path checkpoints, String bootstrap,
                                                 DatabaseAddress views, EddyConfig config) throws Exception {
+        if (!Files.isDirectory(checkpoints)) {
+            // not created here: a shared volume not mounted would look like a first start, and the
+            // job would start without its state, its open minutes' rows overwritten with part counts
+            throw new ConfigException("flink.checkpoints: " + checkpoints + " is not a folder here: is the shared volume"
+                    + " mounted? (create the folder before the first start)");
+        }
         RestClusterClient<StandaloneClusterId> cluster = client(jobManager.getHost(), jobManager.getPort());
         // from looking for a live run to having submitted one: two Eddies starting at once would
         // otherwise both find none, and the second, preparing its restore, delete the files of a
         // checkpoint the first one's run is writing
-        Files.createDirectories(checkpoints);
-        try (HeldFileLock submitting = HeldFileLock.acquire(checkpoints.resolve(".eddy-submit.lock"))) {
+        try (HeldFileLock submitting = awaitSubmissionLock(checkpoints.resolve(".eddy-submit.lock"))) {
             ClusterRuns runs = new ClusterRuns(cluster, jobManager, checkpoints);
             runs.requireSameFlinkVersion();
             String fingerprint = JobFingerprint.of(JobJars.eddy(), bootstrap, views, config);
@@ -118,8 +124,9 @@ public final class AnalyticsDeployment implements AutoCloseable {
                 JobID run = live.get(0).getJobId();
                 if (!runs.jobParameter(run, JobFingerprint.PARAMETER).equals(fingerprint)) {
                     throw new ConfigException("flink.jobmanager: the analytics job " + run + " on the Flink cluster at "
-                            + jobManager + " runs another Eddy build or configuration; cancel it in Flink, and this Eddy"
-                            + " submits its own from the newest checkpoint");
+                            + jobManager + " runs another Eddy build or configuration; cancel it in Flink (cancel, not"
+                            + " stop: a stopped job's checkpoints are deleted), and this Eddy submits its own from the"
+                            + " newest checkpoint");
                 }
                 LOG.info("{} ({}) is {} on the Flink cluster at {}: attached", JOB_NAME, run, live.get(0).getJobState(), jobManager);
                 return new AnalyticsDeployment(cluster, run, false);
@@ -131,12 +138,28 @@ public final class AnalyticsDeployment implements AutoCloseable {
             }
             JobID run = runs.newId();
             submit(new Target(jobManager.getHost(), jobManager.getPort(), run, JobJars.paths(), Map.of(JobFingerprint.PARAMETER, fingerprint)),
-                    new RetainedCheckpoints(checkpoints, checkpoints, runs.idPrefix()), bootstrap, views, config);
+                    new RetainedCheckpoints(checkpoints.resolve(runs.idPrefix() + "*"), checkpoints, runs.idPrefix()),
+                    bootstrap, views, config);
             return new AnalyticsDeployment(cluster, run, false);
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /** Another Eddy's submission takes seconds: waits for it, saying so, but not for ever. */
+    private static HeldFileLock awaitSubmissionLock(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + SUBMISSION_LOCK_TIMEOUT.toNanos();
+        Optional<HeldFileLock> lock;
+        while ((lock = HeldFileLock.tryAcquire(file)).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new ConfigException("flink.checkpoints: another Eddy has held " + file + " for "
+                        + SUBMISSION_LOCK_TIMEOUT.toSeconds() + " s while submitting the analytics job; is one stuck?");
+            }
+            LOG.info("waiting for {}: another Eddy is submitting the analytics job", file);
+            Thread.sleep(1000);
+        }
+        return lock.get();
     }
 
     /**

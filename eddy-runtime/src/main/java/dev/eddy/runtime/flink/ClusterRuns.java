@@ -81,19 +81,20 @@ final class ClusterRuns {
     }
 
     /**
-     * The runs the cluster has not ended (running, restarting, starting…), once any being
-     * cancelled or failing has ended: attached to, it would be gone at once.
+     * The runs the cluster has not ended (running, restarting…), once any being cancelled or
+     * failing has ended (attached to, it would be gone at once) and any just submitted has
+     * started (till then the cluster shows none of its configuration, so no fingerprint).
      */
     List<JobStatusMessage> live() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             List<JobStatusMessage> live = list().stream().filter(job -> !job.getJobState().isGloballyTerminalState()).toList();
-            boolean ending = live.stream().anyMatch(job -> job.getJobState() == JobStatus.CANCELLING
-                    || job.getJobState() == JobStatus.FAILING);
-            if (!ending) return live;
+            boolean settling = live.stream().anyMatch(job -> job.getJobState() == JobStatus.CANCELLING
+                    || job.getJobState() == JobStatus.FAILING || job.getJobState() == JobStatus.INITIALIZING);
+            if (!settling) return live;
             if (System.nanoTime() > deadline) {
                 throw new ConfigException("flink.jobmanager: the analytics job on the Flink cluster at " + jobManager
-                        + " has not ended in " + TIMEOUT.toSeconds() + " s of being cancelled: " + describe(live));
+                        + " has not started or ended in " + TIMEOUT.toSeconds() + " s: " + describe(live));
             }
             Thread.sleep(POLL.toMillis());
         }

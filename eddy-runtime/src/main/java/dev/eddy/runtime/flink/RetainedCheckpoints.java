@@ -37,7 +37,7 @@ final class RetainedCheckpoints {
 
     /**
      * @param startOver   what a user deletes to start over without state, named in errors:
-     *                    {@code <data-dir>/flink} when the checkpoints are in it, else the checkpoints folder
+     *                    {@code <data-dir>/flink}, or the job's folders in a shared checkpoints folder
      * @param checkpoints Flink's checkpoint directory: a folder per job id under it
      * @param jobIdPrefix how the job's ids begin
      */
@@ -65,6 +65,7 @@ final class RetainedCheckpoints {
             for (Path jobDir : jobDirs()) {
                 removeAllBut(jobDir, latest.get());
                 removeUnusedShared(jobDir, files);
+                if (!latest.get().startsWith(jobDir)) removeIfNothingLeft(jobDir);
             }
         }
         return latest;
@@ -152,6 +153,17 @@ final class RetainedCheckpoints {
         } catch (IOException e) {
             // only disk space is at stake
             LOG.warn("could not remove unused checkpoint files under {}", shared, e);
+        }
+    }
+
+    /** A past run's folder once it holds no checkpoint and no shared file the kept one names. */
+    private static void removeIfNothingLeft(Path jobDir) {
+        try (Stream<Path> files = Files.walk(jobDir)) {
+            if (files.anyMatch(Files::isRegularFile)) return;
+            FileUtils.deleteDirectory(jobDir.toFile());
+        } catch (IOException e) {
+            // only a few empty folders are at stake
+            LOG.warn("could not remove {}", jobDir, e);
         }
     }
 
