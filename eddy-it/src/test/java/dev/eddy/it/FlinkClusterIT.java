@@ -52,6 +52,7 @@ class FlinkClusterIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String AWAY_EVENT = "Sent While Eddy Was Away";
     private static final String NO_JOB_EVENT = "Sent While No Job Ran";
+    private static final String SECOND_NO_JOB_EVENT = "Sent While No Job Ran Again";
 
     private static PostgresServer postgres;
     private static DatabaseAddress views;
@@ -62,6 +63,7 @@ class FlinkClusterIT {
     private static Map<String, String> env;
     private static EddyProcess eddy;
     private static Instant awaySent;
+    private static Instant noJobSent;
 
     @BeforeAll
     static void startClusterAndEddy() throws Exception {
@@ -123,36 +125,65 @@ class FlinkClusterIT {
     @Test
     @Order(3)
     void aJobCancelledOnTheClusterIsSubmittedAgainFromItsCheckpointAndCountsOnExactly() throws Exception {
-        String cancelled = jobsOnTheCluster().get(0).path("jid").asText();
-        eddy.close();
-        eddy = null;
-        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(URI.create(flink.restUrl() + "/jobs/" + cancelled + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(cancel.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(jobsOnTheCluster()).singleElement()
-                .satisfies(job -> assertThat(job.path("state").asText()).isEqualTo("CANCELED")));
-        // read by the job submitted next, from the offsets of the checkpoint it restores
-        Instant sent = publishStraightToKafka(NO_JOB_EVENT, 200);
-
-        // a session cluster takes no job of an id it has seen end: the new run has a new one
-        eddy = Eddies.start(dataDir, env);
-        List<JsonNode> running = jobsOnTheCluster().stream().filter(job -> job.path("state").asText().equals("RUNNING")).toList();
-        assertThat(running).hasSize(1);
-        String resubmitted = running.get(0).path("jid").asText();
-        assertThat(resubmitted).isNotEqualTo(cancelled).startsWith(cancelled.substring(0, 16));
-        assertThat(get("/jobs/" + resubmitted + "/checkpoints").path("latest").path("restored").path("external_path").asText())
-                .as("restored from the cancelled run's newest checkpoint")
-                .contains(checkpoints + "/" + cancelled + "/chk-");
-        awaitCounted(NO_JOB_EVENT, sent, 200);
+        noJobSent = cancelThenStartEddy(NO_JOB_EVENT, 200);
         // restored, not recounted: what the cancelled run counted stays counted once
         awaitCounted(AWAY_EVENT, awaySent, 300);
     }
 
     @Test
     @Order(4)
+    void aSecondCancelRestoresARunWhoseStateSpansTwoRunsFolders() throws Exception {
+        // the second run's checkpoints name RocksDB files the first run wrote: its start must keep them
+        cancelThenStartEddy(SECOND_NO_JOB_EVENT, 100);
+        awaitCounted(NO_JOB_EVENT, noJobSent, 200);
+        awaitCounted(AWAY_EVENT, awaySent, 300);
+    }
+
+    /**
+     * Cancels the running run on the cluster with Eddy stopped, writes {@code count} events
+     * named {@code name} to Kafka, and starts Eddy: a new run restored from the cancelled run's
+     * newest checkpoint counts them.
+     *
+     * @return when the events were written
+     */
+    private static Instant cancelThenStartEddy(String name, int count) throws Exception {
+        String cancelled = runningRun().path("jid").asText();
+        // else the next run restores the checkpoint this one restored, not one of its own
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(get("/jobs/" + cancelled + "/checkpoints")
+                .path("counts").path("completed").asInt()).as("checkpoints completed by run %s", cancelled).isPositive());
+        eddy.close();
+        eddy = null;
+        HttpResponse<String> cancel = HTTP.send(HttpRequest.newBuilder(URI.create(flink.restUrl() + "/jobs/" + cancelled + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(jobsOnTheCluster())
+                .filteredOn(job -> job.path("jid").asText().equals(cancelled)).singleElement()
+                .satisfies(job -> assertThat(job.path("state").asText()).isEqualTo("CANCELED")));
+        // read by the run submitted next, from the offsets of the checkpoint it restores
+        Instant sent = publishStraightToKafka(name, count);
+
+        // a session cluster takes no job of an id it has seen end: the new run has a new one
+        eddy = Eddies.start(dataDir, env);
+        String resubmitted = runningRun().path("jid").asText();
+        assertThat(resubmitted).isNotEqualTo(cancelled).startsWith(cancelled.substring(0, 16));
+        assertThat(get("/jobs/" + resubmitted + "/checkpoints").path("latest").path("restored").path("external_path").asText())
+                .as("restored from the cancelled run's newest checkpoint")
+                .contains(checkpoints + "/" + cancelled + "/chk-");
+        awaitCounted(name, sent, count);
+        return sent;
+    }
+
+    /** The one run the cluster has RUNNING. */
+    private static JsonNode runningRun() throws Exception {
+        List<JsonNode> running = jobsOnTheCluster().stream().filter(job -> job.path("state").asText().equals("RUNNING")).toList();
+        assertThat(running).hasSize(1);
+        return running.get(0);
+    }
+
+    @Test
+    @Order(5)
     void anEddyOfOtherSettingsDoesNotTakeTheRunningJobForItsOwn() throws Exception {
-        String running = jobsOnTheCluster().stream().filter(job -> job.path("state").asText().equals("RUNNING"))
-                .findFirst().orElseThrow().path("jid").asText();
+        String running = runningRun().path("jid").asText();
         Map<String, String> otherLateness = new HashMap<>(env);
         otherLateness.put("EDDY_STREAM_ALLOWED_LATENESS", "30m");
         Path otherDataDir = dataDir.resolveSibling("eddy-other");
