@@ -116,7 +116,7 @@ class HandlersIT {
     @Test
     void waitsAsLongAsTheReceiverAsksWithinItsLongestBackoff() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 429 : 200, Map.of("Retry-After", "1"));
-             Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), List.of(), List.of(), 5, QUICK,
+             Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK,
                      Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
             publish(track("p1", "u1", "Clicked"));
 
@@ -219,7 +219,7 @@ class HandlersIT {
             return 200;
         })) {
             // an attempt may take a minute: the stop must not wait for it
-            EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), List.of(), List.of(), 5, QUICK, QUICK,
+            EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK, QUICK,
                     Duration.ofMinutes(1));
             Handlers handlers = start("held", config);
             publish(track("h1", "u1", "Clicked"));
@@ -303,7 +303,7 @@ class HandlersIT {
     }
 
     private static EddyConfig.Handler handler(String url, List<String> types, List<String> events, int attempts, Duration backoff) {
-        return new EddyConfig.Handler(url, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
+        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
     }
 
     private static Event track(String messageId, String user, String name) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -155,6 +156,13 @@ public final class ConfigLoader {
                 throw new ConfigException(origin + ": '" + text + "' is not a whole number");
             }
         }
+        if (defaultValue.isDouble()) {
+            try {
+                return JSON.getNodeFactory().numberNode(Double.parseDouble(text.trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(origin + ": '" + text + "' is not a number");
+            }
+        }
         return JSON.getNodeFactory().textNode(text);
     }
 
@@ -191,6 +199,7 @@ public final class ConfigLoader {
                     + " is shorter than stream.dedupWindow (" + Durations.format(c.stream().dedupWindow())
                     + "): a replay could count retried events twice");
         }
+        validateAlerts(errors, c.alerts());
         if (c.dataDir() == null || c.dataDir().isBlank()) errors.add("dataDir: must name a directory");
         if (!c.flink().checkpoints().isBlank() && !Path.of(c.flink().checkpoints()).isAbsolute()) {
             errors.add("flink.checkpoints: must be an absolute path, got '" + c.flink().checkpoints() + "'");
@@ -201,6 +210,18 @@ public final class ConfigLoader {
         if (!c.flink().embedded()) validateFlinkCluster(errors, c);
         c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
+    }
+
+    private static void validateAlerts(List<String> errors, EddyConfig.Alerts a) {
+        Duration baseline = a.baseline();
+        if (baseline.compareTo(Duration.ofMinutes(2)) < 0 || baseline.compareTo(Duration.ofDays(1)) > 0
+                || baseline.toSeconds() % 60 != 0 || baseline.getNano() != 0) {
+            errors.add("alerts.baseline: must be whole minutes from 2m to 1d, got " + Durations.format(baseline));
+        }
+        if (!(a.threshold() > 0) || Double.isInfinite(a.threshold())) {
+            errors.add("alerts.threshold: must be a positive number of standard deviations, got " + a.threshold());
+        }
+        if (a.minCount() < 0) errors.add("alerts.minCount: must be 0 or more");
     }
 
     /** A Flink cluster runs the job in other machines' processes: what it reads, writes and keeps must be reachable from there. */
@@ -246,8 +267,14 @@ public final class ConfigLoader {
         } else if (!isHttpUrl(h.url())) {
             errors.add(prefix + "url: must be an http or https URL, got '" + h.url() + "'");
         }
+        if (!EddyConfig.Handler.EVENTS.equals(h.subscribe()) && !h.alerts()) {
+            errors.add(prefix + "subscribe: must be events or alerts, got '" + h.subscribe() + "'");
+        }
+        if (h.alerts() && !h.types().isEmpty()) {
+            errors.add(prefix + "types: only for events; a handler of alerts takes series by name, under events");
+        }
         if (h.events().stream().anyMatch(name -> name == null || name.isBlank())) {
-            errors.add(prefix + "events: a track event name must not be empty");
+            errors.add(prefix + "events: " + (h.alerts() ? "a series name" : "a track event name") + " must not be empty");
         }
         for (String type : h.types()) {
             if (EventType.fromWireName(type) == null) {
@@ -276,7 +303,7 @@ public final class ConfigLoader {
         if (port < 0 || port > 65535) errors.add(key + ": " + port + " is not a port (0-65535, 0 picks a free one)");
     }
 
-    private static void positive(List<String> errors, String key, java.time.Duration d) {
+    private static void positive(List<String> errors, String key, Duration d) {
         if (d.isZero() || d.isNegative()) errors.add(key + ": must be positive");
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code 10m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}).
  */
 public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink, Stream stream,
-                         Ingest ingest, Store store, Query query, Map<String, Handler> handlers) {
+                         Alerts alerts, Ingest ingest, Store store, Query query, Map<String, Handler> handlers) {
 
     /** HTTP server and its keys. */
     public record Server(int port, List<String> writeKeys, List<String> readKeys) {}
@@ -56,6 +56,18 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration allowedLateness,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration dedupWindow) {}
 
+    /**
+     * Anomaly alerts on the per-minute counts (see the analytics job's alert step).
+     *
+     * @param baseline how many of a series' recent minutes predict its next one, in whole minutes
+     * @param threshold how many standard deviations from the baseline's mean a count may lie
+     * @param minCount no spike below this count, no drop of a series whose mean is below it
+     */
+    public record Alerts(
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration baseline,
+            double threshold,
+            int minCount) {}
+
     /** Ingest limits: how far ahead of receipt a client clock may be, and a per-key rate limit (0 = none). */
     public record Ingest(
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxFutureSkew,
@@ -72,28 +84,38 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
     public record Query(@JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxRange) {}
 
     /**
-     * A webhook handler, by name under {@code handlers}: the events it takes from {@code
-     * eddy.events} and the URL it posts each one to, retried with exponential backoff, then kept
-     * on its dead-letter topic. Keys left out of the file take {@link #defaults()}.
+     * A webhook handler, by name under {@code handlers}: the events (or alerts) it takes and the
+     * URL it posts each one to, retried with exponential backoff, then kept on its dead-letter
+     * topic. Keys left out of the file take {@link #defaults()}.
      *
      * @param url where each event is posted, http or https
+     * @param subscribe {@value #EVENTS} (from {@code eddy.events}) or {@value #ALERTS} (from {@code eddy.alerts})
      * @param types the call types it takes ({@code track}, {@code page}, {@code screen}, {@code
-     *     identify}, {@code group}, {@code alias}); with {@code events}, empty both means every event
-     * @param events track event names it takes, e.g. {@code Signed Up}
+     *     identify}, {@code group}, {@code alias}); with {@code events}, empty both means every
+     *     event (or alert); none with {@value #ALERTS}
+     * @param events track event names it takes, e.g. {@code Signed Up}; with {@value #ALERTS} the
+     *     series whose alerts it takes (a track event's name, {@code page}, {@code screen})
      * @param maxAttempts posts per event at most, the first included
      * @param backoff the wait before the second attempt, doubled before each further one
      * @param maxBackoff the longest wait between two attempts
      * @param timeout how long one attempt may take
      */
     public record Handler(
-            String url, List<String> types, List<String> events, int maxAttempts,
+            String url, String subscribe, List<String> types, List<String> events, int maxAttempts,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration backoff,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxBackoff,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration timeout) {
 
+        public static final String EVENTS = "events";
+        public static final String ALERTS = "alerts";
+
+        public boolean alerts() {
+            return ALERTS.equals(subscribe);
+        }
+
         /** No URL (it must be given), every event, 5 attempts, backoff 1 s doubling to at most 1 min, 10 s per attempt. */
         public static Handler defaults() {
-            return new Handler("", List.of(), List.of(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+            return new Handler("", EVENTS, List.of(), List.of(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
                     Duration.ofSeconds(10));
         }
     }
@@ -105,6 +127,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Kafka("", 9092, 4, Duration.ofDays(7), Duration.ofSeconds(10)),
                 new Flink("", 8081, 2, Duration.ofSeconds(2), ""),
                 new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24)),
+                new Alerts(Duration.ofMinutes(30), 4.0, 10),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),
                 new Query(Duration.ofDays(31)),

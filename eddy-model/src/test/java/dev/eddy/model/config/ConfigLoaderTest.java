@@ -178,7 +178,7 @@ class ConfigLoaderTest {
         EddyConfig c = ConfigLoader.load(file, Map.of(), Map.of());
         assertThat(c.handlers()).containsOnlyKeys("signup-hook", "audit");
         assertThat(c.handlers().get("signup-hook")).isEqualTo(new EddyConfig.Handler(
-                "https://hooks.example.com/signup", List.of(), List.of("Signed Up", "Order Completed"), 3,
+                "https://hooks.example.com/signup", "events", List.of(), List.of("Signed Up", "Order Completed"), 3,
                 Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
         assertThat(c.handlers().get("audit").types()).containsExactly("identify");
         assertThat(c.handlers().get("audit").maxAttempts()).isEqualTo(5);
@@ -235,6 +235,37 @@ class ConfigLoaderTest {
         Path unknownKey = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    retries: 3\n");
         assertThatThrownBy(() -> ConfigLoader.load(unknownKey, Map.of(), Map.of()))
                 .hasMessageStartingWith(unknownKey + ": unknown key 'handlers.hook.retries'");
+    }
+
+    @Test
+    void aHandlerSubscribesToEventsOrToAlertsOfSeriesByName() throws IOException {
+        Path file = yaml("handlers:\n  pager:\n    url: http://a.example/x\n    subscribe: alerts\n    events: [Order Completed, page]\n");
+        EddyConfig.Handler pager = ConfigLoader.load(file, Map.of(), Map.of()).handlers().get("pager");
+        assertThat(pager.alerts()).isTrue();
+        assertThat(pager.events()).containsExactly("Order Completed", "page");
+        assertThat(ConfigLoader.load(yaml("handlers:\n  hook:\n    url: http://a.example/x\n"), Map.of(), Map.of())
+                .handlers().get("hook").alerts()).isFalse();
+
+        Path bad = yaml("handlers:\n  a:\n    url: http://a.example/x\n    subscribe: alert\n"
+                + "  b:\n    url: http://a.example/x\n    subscribe: alerts\n    types: [track]\n    events: ['']\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of(), Map.of()))
+                .hasMessage("invalid configuration: handlers.a.subscribe: must be events or alerts, got 'alert'"
+                        + "; handlers.b.types: only for events; a handler of alerts takes series by name, under events"
+                        + "; handlers.b.events: a series name must not be empty");
+    }
+
+    @Test
+    void alertSettingsAreCheckedByKey() {
+        EddyConfig c = ConfigLoader.load(null, Map.of("EDDY_ALERTS_BASELINE", "1h", "EDDY_ALERTS_THRESHOLD", "3.5",
+                "EDDY_ALERTS_MIN_COUNT", "0"), Map.of());
+        assertThat(c.alerts()).isEqualTo(new EddyConfig.Alerts(Duration.ofHours(1), 3.5, 0));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_ALERTS_THRESHOLD", "high"), Map.of()))
+                .hasMessage("environment variable EDDY_ALERTS_THRESHOLD: 'high' is not a number");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_ALERTS_BASELINE", "90s",
+                "EDDY_ALERTS_THRESHOLD", "0", "EDDY_ALERTS_MIN_COUNT", "-1"), Map.of()))
+                .hasMessage("invalid configuration: alerts.baseline: must be whole minutes from 2m to 1d, got 90s"
+                        + "; alerts.threshold: must be a positive number of standard deviations, got 0.0"
+                        + "; alerts.minCount: must be 0 or more");
     }
 
     @Test
