@@ -5,6 +5,7 @@ import dev.eddy.model.config.EddyConfig;
 import dev.eddy.runtime.lock.HeldFileLock;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.metrics.MetricsSink;
+import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
 import java.io.IOException;
@@ -192,7 +193,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(target.host(), target.restPort(), conf,
                 target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()), MetricsSink.upserting(views),
-                AnalyticsKafka.lateEventsSink(bootstrap), settings(config));
+                AnalyticsKafka.lateEventsSink(bootstrap), AnalyticsKafka.alertsSink(bootstrap), settings(config));
         env.executeAsync(JOB_NAME);
     }
 
@@ -232,11 +233,13 @@ public final class AnalyticsDeployment implements AutoCloseable {
         return conf;
     }
 
-    /** The job's event-time settings from Eddy's config. */
+    /** The job's event-time and alert settings from Eddy's config. */
     public static AnalyticsJob.Settings settings(EddyConfig config) {
         EddyConfig.Stream s = config.stream();
+        EddyConfig.Alerts a = config.alerts();
         return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
-                AnalyticsJob.Settings.defaults().liveUpdateInterval());
+                AnalyticsJob.Settings.defaults().liveUpdateInterval(),
+                new AlertRule((int) a.baseline().toMinutes(), a.threshold(), a.minCount()));
     }
 
     public String jobId() {

@@ -34,7 +34,7 @@ final class JobFingerprint {
         String settings = String.join("\n", bootstrap, views.url(), views.user(), stream.outOfOrderness().toString(),
                 stream.idleness().toString(), stream.allowedLateness().toString(), stream.dedupWindow().toString(),
                 config.ingest().maxFutureSkew().toString(), Integer.toString(config.flink().parallelism()),
-                config.flink().checkpointInterval().toString());
+                config.flink().checkpointInterval().toString(), config.alerts().toString());
         sha.update(settings.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(sha.digest(), 0, 16);
     }

@@ -1,6 +1,9 @@
 package dev.eddy.stream.job;
 
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.alerts.AlertRule;
+import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
@@ -9,6 +12,7 @@ import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.time.DurationChecks;
 import dev.eddy.stream.time.QuietTailWatermarks;
 import java.time.Duration;
+import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,8 +21,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics, with
- * events too late for their minute to a separate sink. Sources and sinks are arguments, so the
+ * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics →
+ * anomaly alerts, with events too late for their minute to a separate sink. Sources and sinks are arguments, so the
  * same graph runs on Kafka and a SQL view in production and on generated data in tests.
  *
  * <p>Each stateful step has a fixed uid: changing one orphans its state in existing checkpoints.
@@ -30,6 +34,8 @@ public final class AnalyticsJob {
     public static final String MINUTE_METRICS_UID = "eddy-minute-metrics";
     public static final String METRICS_SINK_UID = "eddy-minute-metrics-sink";
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
+    public static final String ALERTS_UID = "eddy-anomaly-alerts";
+    public static final String ALERTS_SINK_UID = "eddy-alerts-sink";
 
     /**
      * The job's tuning.
@@ -40,13 +46,15 @@ public final class AnalyticsJob {
      * @param allowedLateness how long after its minute's end an event still updates the minute
      * @param dedupTtl how long an event's dedup key is remembered
      * @param liveUpdateInterval how often an open minute's changed figures go out
+     * @param alerts when a closed minute's count is an anomaly
      */
     public record Settings(
             Duration outOfOrderness,
             Duration idleness,
             Duration allowedLateness,
             Duration dedupTtl,
-            Duration liveUpdateInterval) {
+            Duration liveUpdateInterval,
+            AlertRule alerts) {
 
         public Settings {
             DurationChecks.notNegative(outOfOrderness, "outOfOrderness");
@@ -54,12 +62,13 @@ public final class AnalyticsJob {
             DurationChecks.notNegative(allowedLateness, "allowedLateness");
             DurationChecks.positive(dedupTtl, "dedupTtl");
             DurationChecks.positive(liveUpdateInterval, "liveUpdateInterval");
+            Objects.requireNonNull(alerts, "alerts");
         }
 
-        /** 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second. */
+        /** 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second, {@link AlertRule#defaults()}. */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1),
-                    Duration.ofHours(24), Duration.ofSeconds(1));
+                    Duration.ofHours(24), Duration.ofSeconds(1), AlertRule.defaults());
         }
     }
 
@@ -77,12 +86,16 @@ public final class AnalyticsJob {
      * @param metricsSink the per-minute rows, live and final; must be an idempotent upsert by
      *     (start, event): a row is re-emitted as its figures grow and after a restore
      * @param lateSink events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
+     * @param alertsSink the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly
+     *     once if the sink commits with checkpoints (a restored job emits again what followed
+     *     its checkpoint)
      */
     public static void build(
             StreamExecutionEnvironment env,
             Source<AnalyticsEvent, ?, ?> source,
             Sink<MinuteMetric> metricsSink,
             Sink<LateEvent> lateSink,
+            Sink<Alert> alertsSink,
             Settings settings) {
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<MinuteMetric> metrics = env
@@ -102,6 +115,15 @@ public final class AnalyticsJob {
                 .sinkTo(lateSink)
                 .uid(LATE_SINK_UID)
                 .name("late events sink");
+        metrics.filter(MinuteMetric::isFinal)
+                .name("closed minutes")
+                .keyBy(MinuteMetric::event)
+                .process(new AnomalyDetector(settings.alerts()))
+                .uid(ALERTS_UID)
+                .name("anomaly alerts")
+                .sinkTo(alertsSink)
+                .uid(ALERTS_SINK_UID)
+                .name("alerts sink");
     }
 
     /** Event time from the event's timestamp; see {@link QuietTailWatermarks} for quiet inputs. */

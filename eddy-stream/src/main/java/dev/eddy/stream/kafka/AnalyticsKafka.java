@@ -1,10 +1,12 @@
 package dev.eddy.stream.kafka;
 
 import dev.eddy.model.Topics;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -12,7 +14,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-/** The analytics job's production Kafka ends: {@code eddy.events} in, {@code eddy.events.late} out. */
+/** The analytics job's production Kafka ends: {@code eddy.events} in, {@code eddy.events.late} and {@code eddy.alerts} out. */
 public final class AnalyticsKafka {
 
     /** Consumer group of the job; offsets are committed on checkpoints, for monitoring and restarts without state. */
@@ -23,6 +25,8 @@ public final class AnalyticsKafka {
      * block read_committed readers of the late topic until they time out.
      */
     public static final String LATE_TRANSACTIONAL_ID_PREFIX = "eddy-analytics-late";
+    /** Stable across restarts, as the late topic's. */
+    public static final String ALERTS_TRANSACTIONAL_ID_PREFIX = "eddy-analytics-alerts";
 
     /** Below the broker's transaction.max.timeout.ms (15 min); Kafka's producer default of 1 h is refused. */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
@@ -55,11 +59,21 @@ public final class AnalyticsKafka {
      * committed with the job's checkpoints, so checkpointing must be enabled.
      */
     public static KafkaSink<LateEvent> lateEventsSink(String bootstrapServers) {
-        return KafkaSink.<LateEvent>builder()
+        return exactlyOnce(bootstrapServers, new LateEventSerializer(Topics.LATE), LATE_TRANSACTIONAL_ID_PREFIX);
+    }
+
+    /** Writes alerts to {@code eddy.alerts} exactly once, as {@link #lateEventsSink} writes late events. */
+    public static KafkaSink<Alert> alertsSink(String bootstrapServers) {
+        return exactlyOnce(bootstrapServers, new AlertSerializer(Topics.ALERTS), ALERTS_TRANSACTIONAL_ID_PREFIX);
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, KafkaRecordSerializationSchema<T> serializer,
+                                                String transactionalIdPrefix) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new LateEventSerializer(Topics.LATE))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(LATE_TRANSACTIONAL_ID_PREFIX)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
                 // reuse ids once committed: the default names a new one at every checkpoint, and the
                 // broker keeps each for transactional.id.expiration.ms (7 days), some 86,000 a day
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)

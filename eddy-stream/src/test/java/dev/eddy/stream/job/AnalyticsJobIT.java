@@ -1,18 +1,26 @@
 package dev.eddy.stream.job;
 
+import static dev.eddy.model.alerts.Alert.Kind.DROP;
+import static dev.eddy.model.alerts.Alert.Kind.SPIKE;
+import static dev.eddy.model.alerts.Alert.State.FIRING;
+import static dev.eddy.model.alerts.Alert.State.RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.event.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -56,7 +64,7 @@ class AnalyticsJobIT {
                 EVENTS,
                 TypeInformation.of(AnalyticsEvent.class));
 
-        AnalyticsJob.build(env, source, metrics, late, AnalyticsJob.Settings.defaults());
+        AnalyticsJob.build(env, source, metrics, late, new CollectingSink<>(), AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
         Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
@@ -87,9 +95,9 @@ class AnalyticsJobIT {
                 events, RateLimiterStrategy.perSecond(200), TypeInformation.of(AnalyticsEvent.class));
         AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), Duration.ofSeconds(2),
-                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval());
+                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts());
 
-        AnalyticsJob.build(env, source, metrics, late, settings);
+        AnalyticsJob.build(env, source, metrics, late, new CollectingSink<>(), settings);
         env.execute("backlog-it");
 
         Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
@@ -99,6 +107,60 @@ class AnalyticsJobIT {
         assertThat(late.received()).isEmpty();
         assertThat(lastPerSeries.values()).allMatch(MinuteMetric::isFinal);
         assertThat(lastPerSeries.values().stream().mapToLong(MinuteMetric::count).sum()).isEqualTo(events);
+    }
+
+    /**
+     * Two series, steady for 15 minutes but for one minute each: "Order Completed" (20 a minute)
+     * has none in minute 12, "Clicked" (15 a minute) has 100 in minute 11. The bands, from a
+     * steady baseline whose deviation is the Poisson floor: 20 ± 4·√20 = 2.11 to 37.89, and
+     * 15 ± 4·√15 = 0 to 30.49. After the last minute the input ends and event time runs on: an
+     * "Order Completed" minute of nothing drops again, and after 30 such minutes that is its new
+     * normal; "Clicked" cannot drop (its band starts at 0) and is forgotten.
+     */
+    @Test
+    void anomaliesOfClosedMinutesFireAndResolve() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        CollectingSink<Alert> alerts = new CollectingSink<>();
+        DataGeneratorSource<AnalyticsEvent> source = new DataGeneratorSource<>(
+                i -> ALERT_TRAFFIC.get((int) (long) i), ALERT_TRAFFIC.size(), TypeInformation.of(AnalyticsEvent.class));
+
+        AnalyticsJob.build(env, source, new CollectingSink<>(), new CollectingSink<>(), alerts, AnalyticsJob.Settings.defaults());
+        env.execute("alerts-it");
+
+        assertThat(alerts.received().stream()
+                .sorted(Comparator.comparing(Alert::series).thenComparing(Alert::minute).thenComparing(Alert::state))
+                .map(a -> List.of(a.series(), a.minute(), a.state(), a.kind(), a.count(), a.expected(), a.low(), a.high())))
+                .containsExactly(
+                        List.of("Clicked", minute(11), FIRING, SPIKE, 100L, 15.0, 0.0, 30.49),
+                        List.of("Clicked", minute(12), RESOLVED, SPIKE, 15L, 15.0, 0.0, 30.49),
+                        List.of("Order Completed", minute(12), FIRING, DROP, 0L, 20.0, 2.11, 37.89),
+                        List.of("Order Completed", minute(13), RESOLVED, DROP, 20L, 20.0, 2.11, 37.89),
+                        List.of("Order Completed", minute(15), FIRING, DROP, 0L, 20.0, 2.11, 37.89),
+                        List.of("Order Completed", minute(44), RESOLVED, DROP, 0L, 0.0, 0.0, 0.0));
+    }
+
+    private static final Instant ALERTS_START = Instant.parse("2026-11-27T10:00:00Z");
+    private static final List<AnalyticsEvent> ALERT_TRAFFIC = alertTraffic();
+
+    private static Instant minute(int n) {
+        return ALERTS_START.plus(Duration.ofMinutes(n));
+    }
+
+    private static List<AnalyticsEvent> alertTraffic() {
+        List<AnalyticsEvent> events = new ArrayList<>();
+        for (int m = 0; m < 15; m++) {
+            int orders = m == 12 ? 0 : 20;
+            int clicks = m == 11 ? 100 : 15;
+            for (int i = 0; i < Math.max(orders, clicks); i++) {
+                long at = minute(m).toEpochMilli() + i * 500L;
+                if (i < orders) events.add(TestEvents.analyticsTrack("o-" + m + "-" + i, "Order Completed", "u" + i, at));
+                if (i < clicks) events.add(TestEvents.analyticsTrack("c-" + m + "-" + i, "Clicked", "u" + i, at));
+            }
+        }
+        return events;
     }
 
     /** Computed from the generated events alone, without the job's code. */

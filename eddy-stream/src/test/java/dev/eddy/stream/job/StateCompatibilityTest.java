@@ -1,9 +1,16 @@
 package dev.eddy.stream.job;
 
 import static dev.eddy.stream.event.TestEvents.analyticsTrack;
+import static dev.eddy.model.alerts.Alert.Kind.DROP;
+import static dev.eddy.model.alerts.Alert.State.FIRING;
+import static dev.eddy.model.alerts.Alert.State.RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.alerts.AlertRule;
+import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
@@ -26,6 +33,7 @@ import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
@@ -41,10 +49,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>Each file under {@code src/test/resources/state/} is a savepoint of one step in Flink's
  * canonical format, which either backend restores, written by the version it is named after from
- * the events of {@link #metricsBefore} or {@link #dedupBefore}: {@code minute-metrics-v1} by the
+ * the events of {@link #metricsBefore}, {@link #dedupBefore} or {@link #alertsBefore}: {@code minute-metrics-v1} by the
  * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
- * ff12570, with this class's writer run against it), the {@code -v2} and {@code dedup-v1} files by
- * this version. The two metrics files hold the same state, as they should: the operator kept the
+ * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1} and {@code anomaly-alerts-v1} files
+ * by this version. The two metrics files hold the same state, as they should: the operator kept the
  * state and timer names; they differ in the snapshot's ids only. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
  * the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
@@ -55,6 +63,9 @@ class StateCompatibilityTest {
     /** The state layout of this version's steps: the names their snapshots are written under. */
     private static final String METRICS_LAYOUT = "minute-metrics-v2";
     private static final String DEDUP_LAYOUT = "dedup-v1";
+    private static final String ALERTS_LAYOUT = "anomaly-alerts-v1";
+    /** A 5-minute baseline (its warm-up too), 3 standard deviations, at least 10 events. */
+    private static final AlertRule ALERT_RULE = new AlertRule(5, 3.0, 10);
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
@@ -96,6 +107,39 @@ class StateCompatibilityTest {
         List<AnalyticsEvent> events = new ArrayList<>();
         for (int i = 0; i < 10; i++) events.add(analyticsTrack("m" + i, "Clicked", "user-" + i, START + i));
         return events;
+    }
+
+    /**
+     * Final rows of five minutes of 25 events; event time has passed the fourth minute, so the
+     * watch has judged four and the fifth waits on its timer.
+     */
+    static List<MinuteMetric> alertsBefore() {
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (int m = 0; m < 5; m++) rows.add(new MinuteMetric(Instant.ofEpochMilli(START + m * 60_000L), "Order Completed", 25, 5, true));
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"anomaly-alerts-v1, hashmap", "anomaly-alerts-v1, rocksdb"})
+    void anomalyAlertsCarryOnExactly(String snapshot, String backend) throws Exception {
+        var harness = alertsHarness(backend);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        // none in the sixth minute, 25 in the seventh; then the input ends
+        harness.processElement(new MinuteMetric(Instant.ofEpochMilli(START + 6 * 60_000L), "Order Completed", 25, 5, true),
+                START + 6 * 60_000L);
+        harness.processWatermark(Long.MAX_VALUE);
+
+        // 25 ± 3·√25: 10 to 40; after the input, zeros until they are the new normal (5 minutes)
+        assertThat(harness.extractOutputValues())
+                .extracting(a -> (a.minute().toEpochMilli() - START) / 60_000, Alert::state, Alert::kind, Alert::count)
+                .containsExactly(tuple(5L, FIRING, DROP, 0L), tuple(6L, RESOLVED, DROP, 25L),
+                        tuple(7L, FIRING, DROP, 0L), tuple(11L, RESOLVED, DROP, 0L));
+        if (backend.equals("hashmap")) { // RocksDB's harness cannot count its entries
+            assertThat(harness.numKeyedStateEntries()).as("the quiet series is forgotten").isZero();
+        }
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.close();
     }
 
     @ParameterizedTest(name = "{0} into {1}")
@@ -181,6 +225,22 @@ class StateCompatibilityTest {
         write(dedup.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState(), dir.resolve(DEDUP_LAYOUT));
         dedup.close();
+
+        var alerts = alertsHarness("rocksdb");
+        alerts.open();
+        for (MinuteMetric row : alertsBefore()) alerts.processElement(row, row.start().toEpochMilli());
+        alerts.processWatermark(START + 4 * 60_000L - 1);
+        write(alerts.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(ALERTS_LAYOUT));
+        alerts.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MinuteMetric, Alert> alertsHarness(String backend)
+            throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AnomalyDetector(ALERT_RULE)), MinuteMetric::event, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<WindowKey, AnalyticsEvent, MinuteMetric> metricsHarness(

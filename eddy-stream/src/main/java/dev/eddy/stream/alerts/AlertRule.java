@@ -1,0 +1,59 @@
+package dev.eddy.stream.alerts;
+
+import dev.eddy.model.alerts.Alert;
+import java.io.Serializable;
+
+/**
+ * When a minute's count is an anomaly: outside the band of {@code threshold} standard deviations
+ * around the mean of the series' baseline (its last {@code baselineMinutes} normal minutes). The
+ * deviation is at least the square root of the mean, a Poisson count's: a series that was steady
+ * for a while does not alert on the least change. Counts below {@code minCount} never make a
+ * spike, and a series whose mean is below it never drops: a few events a minute are noise.
+ *
+ * @param baselineMinutes how many normal minutes the band is drawn from, at most
+ * @param threshold the band's half-width, in standard deviations
+ * @param minCount the least count a spike has, and the least mean a series that drops has
+ */
+public record AlertRule(int baselineMinutes, double threshold, long minCount) implements Serializable {
+
+    /** A series is judged only once it has this many minutes of baseline: 10, or the whole baseline when shorter. */
+    public static final int WARM_UP_MINUTES = 10;
+
+    public AlertRule {
+        if (baselineMinutes < 2) throw new IllegalArgumentException("baselineMinutes must be at least 2: " + baselineMinutes);
+        if (!(threshold > 0) || Double.isInfinite(threshold)) {
+            throw new IllegalArgumentException("threshold must be positive: " + threshold);
+        }
+        if (minCount < 0) throw new IllegalArgumentException("minCount must not be negative: " + minCount);
+    }
+
+    /** A 30-minute baseline, 4 standard deviations, at least 10 events. */
+    public static AlertRule defaults() {
+        return new AlertRule(30, 4.0, 10);
+    }
+
+    public int warmUpMinutes() {
+        return Math.min(WARM_UP_MINUTES, baselineMinutes);
+    }
+
+    /** The band a baseline of counts draws; {@code counts} holds at least two. */
+    public Band band(long[] counts) {
+        double mean = 0;
+        for (long count : counts) mean += count;
+        mean /= counts.length;
+        double squares = 0;
+        for (long count : counts) squares += (count - mean) * (count - mean);
+        double deviation = Math.max(Math.sqrt(squares / (counts.length - 1)), Math.sqrt(mean));
+        return new Band(mean, Math.max(0, mean - threshold * deviation), mean + threshold * deviation);
+    }
+
+    /** The kind of anomaly {@code count} is, or null when it is normal. */
+    public Alert.Kind judge(long count, Band band) {
+        if (count > band.high() && count >= minCount) return Alert.Kind.SPIKE;
+        if (count < band.low() && band.expected() >= minCount) return Alert.Kind.DROP;
+        return null;
+    }
+
+    /** What a baseline predicts of the next minute: its mean, and the band a normal count lies in. */
+    public record Band(double expected, double low, double high) {}
+}
