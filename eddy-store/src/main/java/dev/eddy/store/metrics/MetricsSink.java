@@ -2,51 +2,18 @@ package dev.eddy.store.metrics;
 
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.UpsertSink;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * The Flink sink of the per-minute metrics view: at-least-once JDBC writes of
- * {@link MetricsUpsert#SQL}. Replays after a restore rewrite rows with the figures they had, so
- * at-least-once plus the idempotent upsert gives exact views without XA transactions.
- *
- * <p>The connector executes each batch in arrival order, so when a key appears twice in one
- * batch its later figures win. That holds per sink subtask: feed the sink from the operator
- * that is partitioned by (minute, event), at the same parallelism, so one key is always written
- * by one subtask.
+ * The Flink sink of the per-minute metrics view: {@link MetricsUpsert#SQL} by an {@link
+ * UpsertSink}. Feed it from the operator partitioned by (minute, event), at the same parallelism.
  */
 public final class MetricsSink {
-
-    /** Rows show within this delay rather than only at checkpoints (the connector's default). */
-    static final long BATCH_INTERVAL_MS = 200;
-
-    static final int BATCH_SIZE = 100;
-
-    /** Rides out a database restart or a dropped connection; the connector reconnects. */
-    static final int MAX_RETRIES = 5;
 
     private MetricsSink() {}
 
     public static Sink<MinuteMetric> upserting(DatabaseAddress address) {
-        JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(address.url())
-                        .withDriverName(address.driverClassName());
-        if (address.user() != null) {
-            connection.withUsername(address.user());
-        }
-        if (address.password() != null) {
-            connection.withPassword(address.password());
-        }
-        return JdbcSink.<MinuteMetric>builder()
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchIntervalMs(BATCH_INTERVAL_MS)
-                        .withBatchSize(BATCH_SIZE)
-                        .withMaxRetries(MAX_RETRIES)
-                        .build())
-                .withQueryStatement(MetricsUpsert.SQL, MetricsUpsert::bind)
-                .buildAtLeastOnce(connection.build());
+        return UpsertSink.of(address, MetricsUpsert.SQL, MetricsUpsert::bind);
     }
 }

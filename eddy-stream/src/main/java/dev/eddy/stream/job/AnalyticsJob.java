@@ -36,6 +36,7 @@ public final class AnalyticsJob {
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
     public static final String ALERTS_UID = "eddy-anomaly-alerts";
     public static final String ALERTS_SINK_UID = "eddy-alerts-sink";
+    public static final String ALERTS_VIEW_SINK_UID = "eddy-alerts-view-sink";
 
     /**
      * The job's tuning.
@@ -75,28 +76,30 @@ public final class AnalyticsJob {
     private AnalyticsJob() {}
 
     /**
-     * Adds the job to {@code env}. The sinks run at the metrics operator's parallelism, so each
-     * window's rows reach the metrics sink in the order they were emitted.
+     * Where the job's results go.
+     *
+     * @param metrics the per-minute rows, live and final; must be an idempotent upsert by
+     *     (start, event): a row is re-emitted as its figures grow and after a restore
+     * @param late events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
+     * @param alerts the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly once
+     *     if the sink commits with checkpoints (a restored job emits again what followed its
+     *     checkpoint)
+     * @param alertsView the alerts again, for the query API; an idempotent upsert by the alert's id
+     */
+    public record Sinks(Sink<MinuteMetric> metrics, Sink<LateEvent> late, Sink<Alert> alerts, Sink<Alert> alertsView) {}
+
+    /**
+     * Adds the job to {@code env}. The sinks of the views run at the parallelism of the step they
+     * write, so each key's rows reach its sink in the order they were emitted.
      *
      * <p>Enables object reuse on {@code env}: the job's records are immutable (records of
      * strings and numbers, and an event's JSON bytes, which no step writes to), so chained steps
      * may hand them on instead of deep-copying each one (the JSON bytes, source to filter).
      *
      * @param source events, e.g. {@code AnalyticsKafka.eventsSource(...)}
-     * @param metricsSink the per-minute rows, live and final; must be an idempotent upsert by
-     *     (start, event): a row is re-emitted as its figures grow and after a restore
-     * @param lateSink events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
-     * @param alertsSink the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly
-     *     once if the sink commits with checkpoints (a restored job emits again what followed
-     *     its checkpoint)
      */
-    public static void build(
-            StreamExecutionEnvironment env,
-            Source<AnalyticsEvent, ?, ?> source,
-            Sink<MinuteMetric> metricsSink,
-            Sink<LateEvent> lateSink,
-            Sink<Alert> alertsSink,
-            Settings settings) {
+    public static void build(StreamExecutionEnvironment env, Source<AnalyticsEvent, ?, ?> source, Sinks sinks,
+                             Settings settings) {
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<MinuteMetric> metrics = env
                 .fromSource(source, watermarks(settings), "eddy.events")
@@ -110,20 +113,19 @@ public final class AnalyticsJob {
                 .transform("minute metrics", TypeInformation.of(MinuteMetric.class),
                         new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))
                 .uid(MINUTE_METRICS_UID);
-        metrics.sinkTo(metricsSink).uid(METRICS_SINK_UID).name("minute metrics sink");
+        metrics.sinkTo(sinks.metrics()).uid(METRICS_SINK_UID).name("minute metrics sink");
         metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)
-                .sinkTo(lateSink)
+                .sinkTo(sinks.late())
                 .uid(LATE_SINK_UID)
                 .name("late events sink");
-        metrics.filter(MinuteMetric::isFinal)
+        SingleOutputStreamOperator<Alert> alerts = metrics.filter(MinuteMetric::isFinal)
                 .name("closed minutes")
                 .keyBy(MinuteMetric::event)
                 .process(new AnomalyDetector(settings.alerts()))
                 .uid(ALERTS_UID)
-                .name("anomaly alerts")
-                .sinkTo(alertsSink)
-                .uid(ALERTS_SINK_UID)
-                .name("alerts sink");
+                .name("anomaly alerts");
+        alerts.sinkTo(sinks.alerts()).uid(ALERTS_SINK_UID).name("alerts sink");
+        alerts.sinkTo(sinks.alertsView()).uid(ALERTS_VIEW_SINK_UID).name("alerts view sink");
     }
 
     /** Event time from the event's timestamp; see {@link QuietTailWatermarks} for quiet inputs. */

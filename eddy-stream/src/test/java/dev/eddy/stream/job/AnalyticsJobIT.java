@@ -64,7 +64,8 @@ class AnalyticsJobIT {
                 EVENTS,
                 TypeInformation.of(AnalyticsEvent.class));
 
-        AnalyticsJob.build(env, source, metrics, late, new CollectingSink<>(), AnalyticsJob.Settings.defaults());
+        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(metrics, late, new CollectingSink<>(), new CollectingSink<>()),
+                AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
         Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
@@ -97,7 +98,7 @@ class AnalyticsJobIT {
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), Duration.ofSeconds(2),
                 defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts());
 
-        AnalyticsJob.build(env, source, metrics, late, new CollectingSink<>(), settings);
+        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(metrics, late, new CollectingSink<>(), new CollectingSink<>()), settings);
         env.execute("backlog-it");
 
         Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
@@ -127,7 +128,9 @@ class AnalyticsJobIT {
         DataGeneratorSource<AnalyticsEvent> source = new DataGeneratorSource<>(
                 i -> ALERT_TRAFFIC.get((int) (long) i), ALERT_TRAFFIC.size(), TypeInformation.of(AnalyticsEvent.class));
 
-        AnalyticsJob.build(env, source, new CollectingSink<>(), new CollectingSink<>(), alerts, AnalyticsJob.Settings.defaults());
+        CollectingSink<Alert> alertsView = new CollectingSink<>();
+        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
+                AnalyticsJob.Settings.defaults());
         env.execute("alerts-it");
 
         assertThat(alerts.received().stream()
@@ -140,6 +143,7 @@ class AnalyticsJobIT {
                         List.of("Order Completed", minute(13), RESOLVED, DROP, 20L, 20.0, 2.11, 37.89),
                         List.of("Order Completed", minute(15), FIRING, DROP, 0L, 20.0, 2.11, 37.89),
                         List.of("Order Completed", minute(44), RESOLVED, DROP, 0L, 0.0, 0.0, 0.0));
+        assertThat(alertsView.received()).containsExactlyInAnyOrderElementsOf(alerts.received());
     }
 
     private static final Instant ALERTS_START = Instant.parse("2026-11-27T10:00:00Z");
