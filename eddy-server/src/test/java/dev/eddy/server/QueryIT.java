@@ -4,11 +4,15 @@ import static dev.eddy.server.RunningServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.store.alerts.AlertsUpsert;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MetricsUpsert;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +33,7 @@ class QueryIT {
     RunningServer eddy;
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         eddy = new RunningServer(dir, Clock.systemUTC());
         MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
                 new MinuteMetric(Instant.parse("2026-11-27T09:59:00Z"), "page", 3, 2, true),
@@ -37,6 +41,17 @@ class QueryIT {
                 new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "Order Completed", 1, 1, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "page", 2, 2, false),
                 new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 9, 9, false)));
+        try (Connection connection = eddy.store.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(AlertsUpsert.SQL)) {
+            for (Alert alert : List.of(
+                    new Alert("page", Instant.parse("2026-11-27T10:05:00Z"), Alert.State.RESOLVED, Alert.Kind.SPIKE,
+                            6, 5.5, 0.0, 14.88, "page is back"),
+                    new Alert("Order Completed", Instant.parse("2026-11-27T10:01:00Z"), Alert.State.FIRING, Alert.Kind.DROP,
+                            0, 20.0, 2.11, 37.89, "no orders"))) {
+                AlertsUpsert.bind(statement, alert);
+                statement.executeUpdate();
+            }
+        }
     }
 
     @AfterAll
@@ -128,12 +143,37 @@ class QueryIT {
     }
 
     @Test
+    void alertsOfTheRangeByMinuteWithTheirIds() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/alerts?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z", BEARER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"alerts":[
+                  {"id":"Order Completed@2026-11-27T10:01:00Z/firing","series":"Order Completed",
+                   "minute":"2026-11-27T10:01:00Z","state":"firing","kind":"drop","count":0,
+                   "expected":20.0,"low":2.11,"high":37.89,"message":"no orders"},
+                  {"id":"page@2026-11-27T10:05:00Z/resolved","series":"page","minute":"2026-11-27T10:05:00Z",
+                   "state":"resolved","kind":"spike","count":6,"expected":5.5,"low":0.0,"high":14.88,
+                   "message":"page is back"}]}"""));
+        HttpResponse<String> page = eddy.get("/v1/alerts?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z&series=page", BEARER);
+        assertThat(json(page.body()).path("alerts")).extracting(a -> a.path("series").asText()).containsExactly("page");
+
+        HttpResponse<String> noKey = eddy.get("/v1/alerts?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z", null);
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        HttpResponse<String> badSeries = eddy.get("/v1/alerts?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z&series=a%00b", BEARER);
+        assertThat(badSeries.statusCode()).isEqualTo(400);
+        assertThat(error(badSeries).path("field").asText()).isEqualTo("series");
+        assertThat(error(badSeries).path("message").asText())
+                .isEqualTo("series must not contain the NUL character (U+0000), which PostgreSQL cannot store");
+    }
+
+    @Test
     void openApiDescribesIngestAndQuery() throws Exception {
         JsonNode api = json(eddy.get("/openapi.json", null).body());
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
         assertThat(api.path("paths").has("/v1/events")).isTrue();
         assertThat(api.path("paths").has("/v1/metrics/events")).isTrue();
         assertThat(api.path("paths").has("/v1/live")).isTrue();
+        assertThat(api.path("paths").has("/v1/alerts")).isTrue();
         assertThat(api.path("paths").has("/")).isTrue();
     }
 

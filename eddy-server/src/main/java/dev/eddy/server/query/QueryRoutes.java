@@ -1,8 +1,10 @@
 package dev.eddy.server.query;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
+import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,13 +22,15 @@ import java.util.Set;
  */
 public final class QueryRoutes implements AutoCloseable {
     private final MetricsQuery metrics;
+    private final AlertsQuery alerts;
     private final ReadKeys readKeys;
     private final Duration maxRange;
     private final LiveFeed live;
 
     /** @param clock what "now" is for the live feed's window */
-    public QueryRoutes(MetricsQuery metrics, Set<String> readKeys, Duration maxRange, Clock clock) {
+    public QueryRoutes(MetricsQuery metrics, AlertsQuery alerts, Set<String> readKeys, Duration maxRange, Clock clock) {
         this.metrics = metrics;
+        this.alerts = alerts;
         this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
         this.live = new LiveFeed(metrics, clock);
@@ -45,8 +49,12 @@ public final class QueryRoutes implements AutoCloseable {
         }
     }
 
+    /** The answer of {@code /v1/alerts}: each alert as on {@code eddy.alerts}. */
+    record Alerts(List<Alert> alerts) {}
+
     public void register(Javalin app) {
         app.get("/v1/metrics/events", this::eventsPerMinute);
+        app.get("/v1/alerts", this::alertsOfMinutes);
         SseHandler liveStream = new SseHandler(live::join);
         app.get("/v1/live", ctx -> {
             if (!readKeys.authorizeHeaderOrParam(ctx)) return;
@@ -75,6 +83,20 @@ public final class QueryRoutes implements AutoCloseable {
                     + " rows: narrow it, or ask for one event");
         }
         ctx.json(EventsPerMinute.of(found));
+    }
+
+    private void alertsOfMinutes(Context ctx) {
+        if (!readKeys.authorize(ctx)) return;
+        TimeRange range = TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
+        Optional<String> series = Optional.ofNullable(ctx.queryParam("series")).filter(e -> !e.isEmpty());
+        String badName = series.map(ViewLimits::eventNameProblem).orElse(null);
+        if (badName != null) throw new QueryError("series", "series " + badName);
+        try {
+            ctx.json(new Alerts(alerts.alerts(range.from(), range.to(), series)));
+        } catch (AlertsQuery.TooManyAlerts e) {
+            throw new QueryError("to", "the range holds more than " + AlertsQuery.MAX_ROWS
+                    + " alerts: narrow it, or ask for one series");
+        }
     }
 
     /** Ends the live feed's connections. */
