@@ -2,6 +2,7 @@ package dev.eddy.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.EventJson;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.runtime.InstanceFile;
 import java.io.IOException;
@@ -37,6 +38,14 @@ final class EddyApi {
                     row.path("count").asLong(), row.path("users").asLong(), row.path("final").asBoolean()));
         }
         return rows;
+    }
+
+    /** {@code GET /v1/alerts?from=&to=}: the alerts of the minutes in [from, to), in the API's order. */
+    List<Alert> alerts(Instant from, Instant to) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get("/v1/alerts?from=" + from + "&to=" + to, "Bearer " + readKey));
+        List<Alert> alerts = new ArrayList<>();
+        for (JsonNode alert : body.path("alerts")) alerts.add(EventJson.MAPPER.treeToValue(alert, Alert.class));
+        return alerts;
     }
 
     /** The value of a meter on {@code /metrics} (Prometheus text format; tags as written there, e.g. {@code name{tag="v"}}), empty when absent. */

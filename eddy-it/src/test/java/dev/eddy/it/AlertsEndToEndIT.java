@@ -1,0 +1,139 @@
+package dev.eddy.it;
+
+import static dev.eddy.model.alerts.Alert.Kind.DROP;
+import static dev.eddy.model.alerts.Alert.Kind.SPIKE;
+import static dev.eddy.model.alerts.Alert.State.FIRING;
+import static dev.eddy.model.alerts.Alert.State.RESOLVED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.handlers.testing.WebhookReceiver;
+import dev.eddy.model.EventJson;
+import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.alerts.AlertJson;
+import dev.eddy.runtime.process.EddyProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Anomaly alerts through the whole of embedded Eddy ({@code eddy run}): events sent over HTTP,
+ * alerts raised by the job, kept in the alerts view ({@code GET /v1/alerts}) and posted by a
+ * handler subscribed to {@code eddy.alerts}. The traffic is the past quarter hour of two series,
+ * sent at once: "Order Completed" 20 a minute, none in minute 12; "Clicked" 15 a minute, 100 in
+ * minute 11 (the alert step's defaults: bands of 4 deviations around a steady mean, the
+ * deviation √mean; 20 ± 17.89 and 15 ± 15.49).
+ */
+class AlertsEndToEndIT {
+    private static final String SERIES_PAGED = "Clicked";
+
+    private static WebhookReceiver receiver;
+    private static EddyProcess eddy;
+
+    @BeforeAll
+    static void startEddy() throws Exception {
+        receiver = WebhookReceiver.answering(204);
+        Path dataDir = Eddies.freshDataDir(AlertsEndToEndIT.class);
+        Path config = Files.writeString(dataDir.resolveSibling("eddy.yaml"), """
+                handlers:
+                  pager:
+                    url: http://placeholder.invalid/
+                    subscribe: alerts
+                    events: [%s]
+                """.formatted(SERIES_PAGED));
+        eddy = Eddies.start(dataDir, Map.of("EDDY_HANDLERS_PAGER_URL", receiver.url()), List.of("--config", config.toString()));
+    }
+
+    @AfterAll
+    static void stopEddy() throws Exception {
+        if (eddy != null) eddy.close();
+        if (receiver != null) receiver.close();
+    }
+
+    @Test
+    void anAnomalyIsInTheViewAndPostedToTheHandlerOfItsSeries() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(20));
+        for (ArrayNode batch : batches(start)) send(batch);
+
+        Alert spike = new Alert("Clicked", minute(start, 11), FIRING, SPIKE, 100, 15.0, 0.0, 30.49,
+                "Clicked: 100 in the minute from " + minute(start, 11) + ", above the normal 0.0 to 30.49 (expected 15.0)");
+        Alert spikeOver = new Alert("Clicked", minute(start, 12), RESOLVED, SPIKE, 15, 15.0, 0.0, 30.49,
+                "Clicked: 15 in the minute from " + minute(start, 12) + ", back within the normal 0.0 to 30.49 (the spike is over)");
+        Alert drop = new Alert("Order Completed", minute(start, 12), FIRING, DROP, 0, 20.0, 2.11, 37.89,
+                "Order Completed: 0 in the minute from " + minute(start, 12) + ", below the normal 2.11 to 37.89 (expected 20.0)");
+        Alert dropOver = new Alert("Order Completed", minute(start, 13), RESOLVED, DROP, 20, 20.0, 2.11, 37.89,
+                "Order Completed: 20 in the minute from " + minute(start, 13) + ", back within the normal 2.11 to 37.89 (the drop is over)");
+        EddyApi api = new EddyApi(eddy.instance());
+        // minutes 0 to 13: the last two are judged once event time passed them, which the traffic itself did
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+                assertThat(api.alerts(start, minute(start, 14))).containsExactly(spike, drop, spikeOver, dropOver));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> receiver.requests().size() >= 2);
+        assertThat(receiver.requests()).hasSize(2);
+        assertThat(receiver.requests()).extracting(r -> AlertJson.decode(r.body())).containsExactly(spike, spikeOver);
+        WebhookReceiver.Request first = receiver.requests().get(0);
+        assertThat(first.header("Idempotency-Key")).isEqualTo(spike.id());
+        assertThat(first.header("ce-id")).isEqualTo(spike.id());
+        assertThat(first.header("ce-type")).isEqualTo("eddy.alert.firing");
+        assertThat(first.header("ce-source")).isEqualTo("eddy:alerts");
+        assertThat(first.header("Eddy-Handler")).isEqualTo("pager");
+    }
+
+    private static Instant minute(Instant start, int n) {
+        return start.plus(Duration.ofMinutes(n));
+    }
+
+    /** Minutes 0 to 14 of both series, in time order, as Segment batches of 100. */
+    private static List<ArrayNode> batches(Instant start) {
+        List<ArrayNode> batches = new ArrayList<>();
+        ArrayNode batch = EventJson.MAPPER.createArrayNode();
+        for (int m = 0; m < 15; m++) {
+            int orders = m == 12 ? 0 : 20;
+            int clicks = m == 11 ? 100 : 15;
+            for (int i = 0; i < Math.max(orders, clicks); i++) {
+                Instant at = minute(start, m).plusMillis(i * 500L);
+                if (i < orders) batch.add(track("o-" + m + "-" + i, "Order Completed", "u" + i, at));
+                if (i < clicks) batch.add(track("c-" + m + "-" + i, "Clicked", "u" + i, at));
+                if (batch.size() >= 100) {
+                    batches.add(batch);
+                    batch = EventJson.MAPPER.createArrayNode();
+                }
+            }
+        }
+        if (!batch.isEmpty()) batches.add(batch);
+        return batches;
+    }
+
+    private static ObjectNode track(String messageId, String event, String userId, Instant timestamp) {
+        return EventJson.MAPPER.createObjectNode().put("type", "track").put("messageId", messageId)
+                .put("event", event).put("userId", userId).put("timestamp", timestamp.toString());
+    }
+
+    private static void send(ArrayNode batch) throws Exception {
+        String writeKey = eddy.instance().writeKeys().get(0);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(eddy.instance().url() + "/v1/batch"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(EventJson.MAPPER.createObjectNode().set("batch", batch).toString()))
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+}
