@@ -1,7 +1,6 @@
 package dev.eddy.handlers;
 
 import dev.eddy.bus.topic.TopicAdmin;
-import dev.eddy.model.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -11,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code eddy_handler_lag{handler}} on {@code /metrics}: the events on {@code eddy.events} past a
- * handler's committed place, from Kafka, so it keeps growing while the handler waits on a receiver
- * that is down. Read on scrape for all handlers in one round of requests, at most once a second,
- * and after Kafka failed to answer not again for ten: a scrape must not wait on Kafka every time
- * (NaN meanwhile).
+ * {@code eddy_handler_lag{handler}} on {@code /metrics}: the records on a handler's topic ({@code
+ * eddy.events} or {@code eddy.alerts}) past its committed place, from Kafka, so it keeps growing
+ * while the handler waits on a receiver that is down. Read on scrape for all handlers in one round
+ * of requests, at most once a second, and after Kafka failed to answer not again for ten: a scrape
+ * must not wait on Kafka every time (NaN meanwhile).
  */
 final class HandlerLag implements AutoCloseable {
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
@@ -37,10 +36,11 @@ final class HandlerLag implements AutoCloseable {
         this.registry = registry;
     }
 
-    synchronized void bind(String handler) {
-        topicOfGroup.put(Handlers.groupOf(handler), Topics.EVENTS);
+    /** @param topic the topic the handler reads */
+    synchronized void bind(String handler, String topic) {
+        topicOfGroup.put(Handlers.groupOf(handler), topic);
         gauges.add(Gauge.builder("eddy.handler.lag", this, lag -> lag.of(handler)).tag("handler", handler)
-                .description("Events on eddy.events the handler has not yet committed as handled")
+                .description("Records on its topic the handler has not yet committed as handled")
                 .strongReference(true).register(registry));
     }
 
