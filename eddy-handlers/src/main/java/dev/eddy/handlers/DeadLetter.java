@@ -8,10 +8,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The record a handler keeps on its dead-letter topic for an event it could not deliver: the
- * event's key, value and headers unchanged (so it can be replayed onto {@code eddy.events} as it
- * is), plus headers saying which handler gave up, why, after how many attempts, and where the
- * event was read.
+ * The record a handler keeps on its dead-letter topic for an event (or alert) it could not
+ * deliver: the record's key, value and headers unchanged (so it can be replayed onto the topic it
+ * was read from as it is), plus headers saying which handler gave up, why, after how many
+ * attempts, and where the record was read.
  */
 public final class DeadLetter {
     public static final String HANDLER = "eddy-dlt-handler";
@@ -26,7 +26,7 @@ public final class DeadLetter {
     private DeadLetter() {}
 
     /**
-     * @param attempts posts made, 0 when the record was not an event that could be posted
+     * @param attempts posts made, 0 when the record was not an event (or alert) that could be posted
      * @param status the last HTTP status answered, 0 for none
      */
     public static ProducerRecord<byte[], byte[]> of(String handler, ConsumerRecord<byte[], byte[]> failed,

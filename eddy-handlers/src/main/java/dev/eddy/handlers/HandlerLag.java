@@ -1,21 +1,20 @@
 package dev.eddy.handlers;
 
 import dev.eddy.bus.topic.TopicAdmin;
-import dev.eddy.model.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * {@code eddy_handler_lag{handler}} on {@code /metrics}: the events on {@code eddy.events} past a
- * handler's committed place, from Kafka, so it keeps growing while the handler waits on a receiver
- * that is down. Read on scrape for all handlers in one round of requests, at most once a second,
- * and after Kafka failed to answer not again for ten: a scrape must not wait on Kafka every time
- * (NaN meanwhile).
+ * {@code eddy_handler_lag{handler}} on {@code /metrics}: the records on a handler's topic ({@code
+ * eddy.events} or {@code eddy.alerts}) past its committed place, from Kafka, so it keeps growing
+ * while the handler waits on a receiver that is down. Read on scrape for all handlers in one round
+ * of requests, at most once a second, and after Kafka failed to answer not again for ten: a scrape
+ * must not wait on Kafka every time (NaN meanwhile).
  */
 final class HandlerLag implements AutoCloseable {
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
@@ -24,8 +23,10 @@ final class HandlerLag implements AutoCloseable {
 
     private final TopicAdmin admin;
     private final MeterRegistry registry;
-    private final List<String> handlers = new ArrayList<>();
+    /** The handlers' consumer groups, each with the topic it reads. */
+    private final Map<String, String> topicOfGroup = new HashMap<>();
     private final List<Gauge> gauges = new ArrayList<>();
+    /** By consumer group. */
     private Map<String, Long> lags = Map.of();
     private long readAt;
     private long validNanos;
@@ -35,10 +36,11 @@ final class HandlerLag implements AutoCloseable {
         this.registry = registry;
     }
 
-    synchronized void bind(String handler) {
-        handlers.add(handler);
+    /** @param topic the topic the handler reads */
+    synchronized void bind(String handler, String topic) {
+        topicOfGroup.put(Handlers.groupOf(handler), topic);
         gauges.add(Gauge.builder("eddy.handler.lag", this, lag -> lag.of(handler)).tag("handler", handler)
-                .description("Events on eddy.events the handler has not yet committed as handled")
+                .description("Records on its topic the handler has not yet committed as handled")
                 .strongReference(true).register(registry));
     }
 
@@ -47,15 +49,14 @@ final class HandlerLag implements AutoCloseable {
         if (readAt == 0 || now - readAt >= validNanos) {
             readAt = now;
             try {
-                Map<String, Long> byGroup = admin.consumerLags(handlers.stream().map(Handlers::groupOf).toList(), Topics.EVENTS);
-                lags = handlers.stream().collect(Collectors.toUnmodifiableMap(h -> h, h -> byGroup.get(Handlers.groupOf(h))));
+                lags = admin.consumerLags(topicOfGroup);
                 validNanos = FRESH_NANOS;
             } catch (TopicAdmin.KafkaTopicException e) {
                 lags = Map.of();
                 validNanos = FAILED_NANOS;
             }
         }
-        Long lag = lags.get(handler);
+        Long lag = lags.get(Handlers.groupOf(handler));
         return lag == null ? Double.NaN : lag;
     }
 

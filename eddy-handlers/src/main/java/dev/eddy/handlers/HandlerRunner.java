@@ -1,26 +1,22 @@
 package dev.eddy.handlers;
 
-import dev.eddy.bus.publish.CloudEventHeaders;
 import dev.eddy.handlers.retry.Backoff;
 import dev.eddy.handlers.webhook.Outcome;
 import dev.eddy.handlers.webhook.WebhookHeaders;
 import dev.eddy.handlers.webhook.WebhookPoster;
-import dev.eddy.model.Event;
-import dev.eddy.model.EventJson;
 import dev.eddy.model.Topics;
 import dev.eddy.model.config.Durations;
 import dev.eddy.model.config.EddyConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,24 +28,25 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One handler at work, on a thread of its own: reads {@code eddy.events} in its consumer group
- * {@code eddy.handler.<name>}, posts each event it takes to its URL, and retries with backoff
- * while the receiver has passing trouble; an event that cannot be delivered (attempts used up, a
- * status that retrying will not change, a record that is not an event) goes to the handler's
- * dead-letter topic. Then the next one: events are posted one at a time, so each user's events
- * arrive in the order they are on the bus.
+ * One handler at work, on a thread of its own: reads its topic ({@code eddy.events}, or {@code
+ * eddy.alerts}: see {@link Subscription}) in its consumer group {@code eddy.handler.<name>}, posts
+ * each event (or alert) it takes to its URL, and retries with backoff while the receiver has
+ * passing trouble; an event that cannot be delivered (attempts used up, a status that retrying
+ * will not change, a record that is not an event, or alert) goes to the handler's dead-letter
+ * topic. Then the next one: events are posted one at a time, so each user's events arrive in the
+ * order they are on the bus.
  *
  * <p>At least once: an event's offset is committed only after it was delivered, skipped or its
  * dead letter acknowledged, so a stop or crash in between posts it again at the next start (the
@@ -71,7 +68,7 @@ final class HandlerRunner implements AutoCloseable {
     private static final Duration POLL_INTERVAL_MARGIN = Duration.ofMinutes(1);
 
     private final String name;
-    private final EventMatcher matcher;
+    private final Subscription subscription;
     private final WebhookPoster poster;
     private final Backoff backoff;
     private final int maxAttempts;
@@ -98,7 +95,7 @@ final class HandlerRunner implements AutoCloseable {
     HandlerRunner(String name, EddyConfig.Handler config, String bootstrap, Producer<byte[], byte[]> deadLetters,
                   Duration produceTimeout, MeterRegistry registry) {
         this.name = name;
-        this.matcher = EventMatcher.of(config.types(), config.events());
+        this.subscription = Subscription.of(config);
         this.poster = new WebhookPoster(URI.create(config.url()), config.timeout());
         this.backoff = new Backoff(config.backoff(), config.maxBackoff());
         this.maxAttempts = config.maxAttempts();
@@ -136,6 +133,10 @@ final class HandlerRunner implements AutoCloseable {
                 // a new handler's first place is the end, set by PlaceKeeper
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                // eddy.alerts is written in transactions: an alert is posted once its transaction
+                // is committed, never when aborted. eddy.events' producers are idempotent but not
+                // transactional: read_committed changes nothing there
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, pollInterval.toMillis()));
     }
 
@@ -143,7 +144,12 @@ final class HandlerRunner implements AutoCloseable {
         thread.start();
     }
 
-    /** Whether it has its partitions of {@code eddy.events} and a committed place in each: events sent from now on reach it. */
+    /** The topic it reads. */
+    String topic() {
+        return subscription.topic();
+    }
+
+    /** Whether it has its partitions of its topic and a committed place in each: records written from now on reach it. */
     boolean assigned() {
         return assigned;
     }
@@ -176,10 +182,14 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> consumer) {
-        consumer.subscribe(List.of(Topics.EVENTS), new PlaceKeeper(consumer));
+        consumer.subscribe(List.of(subscription.topic()), new PlaceKeeper(consumer));
         try {
             while (!stopped.isDone()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+                // a poll without a record may still have stepped over a transaction's marker or
+                // its aborted records: keeping that place lets the lag come down to 0
+                if (polled.isEmpty()) done.putAll(polled.nextOffsets());
+                for (ConsumerRecord<byte[], byte[]> record : polled) {
                     try {
                         handle(record);
                     } catch (DeadLetterUnwritable e) {
@@ -199,27 +209,25 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        Header ceType = record.headers().lastHeader(CloudEventHeaders.TYPE);
-        if (ceType != null && ceType.value() != null
-                && !matcher.mayMatchCeType(new String(ceType.value(), StandardCharsets.UTF_8))) {
+        if (!subscription.mayTake(record.headers())) {
             markDone(record); // not for this handler: no need to decode it
             return;
         }
-        Event event;
+        Optional<String> idempotencyKey;
         try {
-            event = EventJson.decode(record.value());
-        } catch (IOException | RuntimeException notAnEvent) {
-            // any Kafka client may write to eddy.events; such a record is kept, not retried
-            deadLetter(record, "not a canonical event: " + firstLine(notAnEvent.getMessage()), 0, 0);
+            idempotencyKey = subscription.take(record.value());
+        } catch (Subscription.Unreadable e) {
+            // any Kafka client may write to the topic; such a record is kept, not retried
+            deadLetter(record, e.getMessage(), 0, 0);
             markDone(record);
             return;
         }
-        if (matcher.matches(event)) deliver(record, event);
+        idempotencyKey.ifPresent(key -> deliver(record, key));
         markDone(record);
     }
 
-    private void deliver(ConsumerRecord<byte[], byte[]> record, Event event) {
-        Map<String, String> headers = WebhookHeaders.of(record.headers(), event.dedupKey(), name);
+    private void deliver(ConsumerRecord<byte[], byte[]> record, String idempotencyKey) {
+        Map<String, String> headers = WebhookHeaders.of(record.headers(), idempotencyKey, name);
         for (int attempt = 1; ; attempt++) {
             headers.put(WebhookHeaders.ATTEMPT, Integer.toString(attempt));
             Outcome outcome = unlessStopped(poster.post(record.value(), headers));
@@ -239,7 +247,7 @@ final class HandlerRunner implements AutoCloseable {
                         return;
                     }
                     retried.increment();
-                    LOG.debug("handler {}: attempt {} for event {} {}, retrying", name, attempt, event.messageId(), outcome.reason());
+                    LOG.debug("handler {}: attempt {} for {} {}, retrying", name, attempt, idempotencyKey, outcome.reason());
                     pause(backoff.after(attempt, outcome.retryAfter()));
                 }
             }
@@ -275,7 +283,7 @@ final class HandlerRunner implements AutoCloseable {
             throw new DeadLetterUnwritable(reason, e);
         }
         deadLettered.increment();
-        LOG.warn("handler {}: event at {}-{}@{} kept on {}: {}", name, record.topic(), record.partition(),
+        LOG.warn("handler {}: record at {}-{}@{} kept on {}: {}", name, record.topic(), record.partition(),
                 record.offset(), Topics.handlerDeadLetter(name), reason);
     }
 
@@ -329,12 +337,6 @@ final class HandlerRunner implements AutoCloseable {
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) return "unreadable";
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
     /** Signals the handler to stop: it leaves a post or a wait at once, unhandled events to the next start. */
     void stop() {
         stopped.complete(null);
@@ -376,11 +378,12 @@ final class HandlerRunner implements AutoCloseable {
             }
             // the whole topic's, not just these: a consumer given only partitions added since has
             // no place in them, and must read them from the start
-            Set<TopicPartition> all = consumer.partitionsFor(Topics.EVENTS).stream()
+            Set<TopicPartition> all = consumer.partitionsFor(subscription.topic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toSet());
             all.addAll(partitions);
             if (consumer.committed(all).values().stream().allMatch(Objects::isNull)) {
-                // no place anywhere: a new handler, which takes the events from now on
+                // no place anywhere: a new handler, which takes the events from now on (read
+                // committed, the end is before any transaction still open: its alerts are taken)
                 consumer.seekToEnd(partitions);
                 Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();
                 partitions.forEach(p -> end.put(p, new OffsetAndMetadata(consumer.position(p))));

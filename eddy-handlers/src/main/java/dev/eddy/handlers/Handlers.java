@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,7 +54,7 @@ public final class Handlers implements AutoCloseable {
             handlers.forEach((name, config) -> {
                 HandlerRunner runner = new HandlerRunner(name, config, bootstrap, running.deadLetters, produceTimeout, registry);
                 running.runners.add(runner);
-                running.lag.bind(name);
+                running.lag.bind(name, runner.topic());
                 runner.start();
                 LOG.info("handler {} posts {} to {}", name, describe(config), withoutPath(config.url()));
             });
@@ -65,10 +66,15 @@ public final class Handlers implements AutoCloseable {
     }
 
     private static String describe(EddyConfig.Handler config) {
+        if (config.alerts()) return config.events().isEmpty() ? "every alert" : "alerts of " + quoted(config.events());
         if (config.types().isEmpty() && config.events().isEmpty()) return "every event";
         List<String> taken = new ArrayList<>(config.types());
-        config.events().forEach(name -> taken.add("'" + name + "'"));
+        if (!config.events().isEmpty()) taken.add(quoted(config.events()));
         return String.join(", ", taken);
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(name -> "'" + name + "'").collect(Collectors.joining(", "));
     }
 
     /** Where a handler posts, short of the path and query: those of webhook URLs often hold a secret token. */
@@ -77,12 +83,12 @@ public final class Handlers implements AutoCloseable {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + "/…";
     }
 
-    /** The consumer group of a handler: where its place on {@code eddy.events} is kept. */
+    /** The consumer group of a handler: where its place on its topic is kept. */
     public static String groupOf(String handler) {
         return "eddy.handler." + handler;
     }
 
-    /** Whether every handler has its place on {@code eddy.events}: events sent from now on reach them all. */
+    /** Whether every handler has its place on its topic: events (and alerts) written from now on reach them all. */
     public boolean ready() {
         return runners.stream().allMatch(HandlerRunner::assigned);
     }

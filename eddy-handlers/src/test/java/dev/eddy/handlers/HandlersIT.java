@@ -14,6 +14,8 @@ import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
 import dev.eddy.model.Topics;
+import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.alerts.AlertJson;
 import dev.eddy.model.config.EddyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
@@ -29,8 +31,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,8 +140,9 @@ class HandlersIT {
             // the first waits for its second attempt; the two after it wait behind it
             publish(track("b1", "u1", "Clicked"), track("b2", "u1", "Clicked"), track("b3", "u2", "Clicked"));
 
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value() == 3);
+            // the lag is 3 as soon as they are written: wait for the first post too
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1
+                    && registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value() == 3);
             assertThat(receiver.requests()).extracting(r -> r.header("ce-id")).containsExactly("b1");
         }
     }
@@ -291,6 +296,62 @@ class HandlersIT {
         }
     }
 
+    @Test
+    void aHandlerOfAlertsPostsTheCommittedAlertsOfItsSeriesAndKeepsWhatIsNoAlert() throws Exception {
+        Alert fired = alert("Order Completed", "10:00", Alert.State.FIRING);
+        Alert otherSeries = alert("page", "10:00", Alert.State.FIRING);
+        Alert aborted = alert("Order Completed", "10:01", Alert.State.RESOLVED);
+        Alert resolved = alert("Order Completed", "10:02", Alert.State.RESOLVED);
+        byte[] notAnAlert = EventJson.encode(track("x1", "u1", "Order Completed"));
+        Map<String, Object> transactional = new HashMap<>(EventPublisher.config(broker.bootstrapServers(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT));
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "handlers-it-alerts");
+        try (WebhookReceiver receiver = WebhookReceiver.answering(200);
+             Handlers handlers = start("alerting", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.ALERTS, List.of(),
+                     List.of("Order Completed"), 5, QUICK, QUICK.multipliedBy(4), Duration.ofSeconds(5)));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(transactional, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(alertRecord(fired));
+            producer.send(alertRecord(otherSeries));
+            producer.send(new ProducerRecord<>(Topics.ALERTS, "Order Completed".getBytes(StandardCharsets.UTF_8), notAnAlert));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(alertRecord(aborted));
+            producer.flush(); // on the topic, then aborted
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(alertRecord(resolved));
+            producer.commitTransaction();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 2);
+            // one partition: the aborted alert came before the last one, which is in
+            List<WebhookReceiver.Request> got = receiver.requests();
+            assertThat(got).extracting(WebhookReceiver.Request::body).as("the alerts' JSON, unchanged")
+                    .containsExactly(AlertJson.encode(fired), AlertJson.encode(resolved));
+            assertThat(got.get(0).header("Content-Type")).isEqualTo("application/json");
+            assertThat(got.get(0).header("ce-specversion")).isEqualTo("1.0");
+            assertThat(got.get(0).header("ce-id")).isEqualTo("Order%20Completed@2026-11-27T10:00:00Z/firing");
+            assertThat(got.get(0).header("ce-type")).isEqualTo("eddy.alert.firing");
+            assertThat(got.get(0).header("ce-source")).isEqualTo("eddy:alerts");
+            assertThat(got.get(0).header("ce-time")).isEqualTo("2026-11-27T10:01:00Z");
+            assertThat(got.get(0).header("Idempotency-Key")).isEqualTo("Order%20Completed@2026-11-27T10:00:00Z/firing");
+            assertThat(got.get(0).header("Eddy-Handler")).isEqualTo("alerting");
+            assertThat(got.get(0).header("Eddy-Attempt")).isEqualTo("1");
+            assertThat(got.get(1).header("ce-type")).isEqualTo("eddy.alert.resolved");
+            assertThat(got.get(1).header("Idempotency-Key")).isEqualTo("Order%20Completed@2026-11-27T10:02:00Z/resolved");
+
+            ConsumerRecord<byte[], byte[]> dead = deadLetters("alerting", 1).get(0);
+            assertThat(dead.value()).isEqualTo(notAnAlert);
+            assertThat(headers(dead).get(DeadLetter.REASON)).startsWith("not an alert: ");
+            assertThat(headers(dead)).containsEntry(DeadLetter.ATTEMPTS, "0").containsEntry(DeadLetter.TOPIC, Topics.ALERTS)
+                    .doesNotContainKey(DeadLetter.STATUS);
+            assertThat(counter("eddy.handler.events", "outcome", "dead_lettered")).isEqualTo(1);
+            // its place steps over the transactions' markers: nothing is left to handle
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    registry.find("eddy.handler.lag").tag("handler", "alerting").gauge().value() == 0);
+        }
+    }
+
     private Handlers start(String name, EddyConfig.Handler config) {
         return start(name, config, PRODUCE_TIMEOUT);
     }
@@ -312,6 +373,19 @@ class HandlersIT {
 
     private static Event event(String messageId, String user, EventType type, String name) {
         return new Event(messageId, type, name, null, user, null, null, null, null, T, T, T, T, null, null, null);
+    }
+
+    private static Alert alert(String series, String minute, Alert.State state) {
+        return new Alert(series, Instant.parse("2026-11-27T" + minute + ":00Z"), state, Alert.Kind.SPIKE, 90, 40.0, 20.0, 60.0,
+                series + " spiked");
+    }
+
+    /** As the analytics job writes it: keyed by series, its CloudEvents attributes as ce_ headers. */
+    private static ProducerRecord<byte[], byte[]> alertRecord(Alert alert) {
+        RecordHeaders headers = new RecordHeaders();
+        AlertJson.cloudEventAttributes(alert).forEach((name, value) -> headers.add("ce_" + name, value.getBytes(StandardCharsets.UTF_8)));
+        headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(Topics.ALERTS, null, alert.series().getBytes(StandardCharsets.UTF_8), AlertJson.encode(alert), headers);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

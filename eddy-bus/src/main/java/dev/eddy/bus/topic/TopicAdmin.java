@@ -21,10 +21,12 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -82,41 +84,45 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * How far a consumer group is behind on a topic: the records past its committed offsets, summed
-     * over the topic's partitions (from the earliest record kept where it committed none).
+     * How far a consumer group is behind on a topic: the records past its committed offsets up to
+     * what a {@code read_committed} consumer can read (a transaction still open is not counted),
+     * summed over the topic's partitions (from the earliest record kept where it committed none).
      */
     public long consumerLag(String group, String topic) {
-        return consumerLags(List.of(group), topic).get(group);
+        return consumerLags(Map.of(group, topic)).get(group);
     }
 
-    /** {@link #consumerLag} of each group, in one round of requests for all of them. */
-    public Map<String, Long> consumerLags(Collection<String> groups, String topic) {
-        Map<String, ListConsumerGroupOffsetsSpec> specs = groups.stream()
+    /** {@link #consumerLag} of each group on its own topic, in one round of requests for all of them. */
+    public Map<String, Long> consumerLags(Map<String, String> topicOfGroup) {
+        Map<String, ListConsumerGroupOffsetsSpec> specs = topicOfGroup.keySet().stream()
                 .collect(Collectors.toMap(group -> group, group -> new ListConsumerGroupOffsetsSpec()));
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = await(admin.listConsumerGroupOffsets(specs).all());
-        List<TopicPartition> partitions = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
-                .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, Long> latest = offsets(partitions, OffsetSpec.latest());
-        List<TopicPartition> uncommitted = partitions.stream()
-                .filter(p -> groups.stream().anyMatch(group -> committed.getOrDefault(group, Map.of()).get(p) == null))
-                .toList();
+        Map<String, List<TopicPartition>> partitionsOf = await(admin.describeTopics(Set.copyOf(topicOfGroup.values())).allTopicNames())
+                .values().stream().collect(Collectors.toMap(TopicDescription::name, topic -> topic.partitions().stream()
+                        .map(p -> new TopicPartition(topic.name(), p.partition())).toList()));
+        Map<TopicPartition, Long> latest = offsets(partitionsOf.values().stream().flatMap(List::stream).toList(), OffsetSpec.latest());
+        List<TopicPartition> uncommitted = topicOfGroup.entrySet().stream()
+                .flatMap(e -> partitionsOf.get(e.getValue()).stream()
+                        .filter(p -> committed.getOrDefault(e.getKey(), Map.of()).get(p) == null))
+                .distinct().toList();
         Map<TopicPartition, Long> earliest = uncommitted.isEmpty() ? Map.of() : offsets(uncommitted, OffsetSpec.earliest());
         Map<String, Long> lags = new LinkedHashMap<>();
-        for (String group : groups) {
+        topicOfGroup.forEach((group, topic) -> {
             Map<TopicPartition, OffsetAndMetadata> places = committed.getOrDefault(group, Map.of());
             long lag = 0;
-            for (TopicPartition partition : partitions) {
+            for (TopicPartition partition : partitionsOf.get(topic)) {
                 OffsetAndMetadata place = places.get(partition);
                 lag += latest.get(partition) - (place != null ? place.offset() : earliest.get(partition));
             }
             lags.put(group, lag);
-        }
+        });
         return lags;
     }
 
+    /** As a {@code read_committed} consumer sees them: the latest is the last stable offset, before any open transaction. */
     private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) {
         Map<TopicPartition, OffsetSpec> specs = partitions.stream().collect(Collectors.toMap(p -> p, p -> spec));
-        return await(admin.listOffsets(specs).all()).entrySet().stream()
+        return await(admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** The HTTP headers of a webhook post, from the event's record on {@code eddy.events}. */
+/** The HTTP headers of a webhook post, from the record of the event (or alert) on the handler's topic. */
 public final class WebhookHeaders {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String HANDLER = "Eddy-Handler";
@@ -22,10 +22,10 @@ public final class WebhookHeaders {
     /**
      * The record's CloudEvents attributes as the HTTP binding names them ({@code ce_id} → {@code
      * ce-id}, values percent-encoded as that binding requires; a name that is no attribute's is
-     * left out), the idempotency key (the event's dedup key, percent-encoded alike) and the
-     * handler's name. {@link #ATTEMPT} is the caller's to add per attempt.
+     * left out), the idempotency key (an event's dedup key or an alert's id, percent-encoded
+     * alike) and the handler's name. {@link #ATTEMPT} is the caller's to add per attempt.
      */
-    public static Map<String, String> of(Headers recordHeaders, String dedupKey, String handler) {
+    public static Map<String, String> of(Headers recordHeaders, String idempotencyKey, String handler) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : recordHeaders) {
             if (!header.key().startsWith(KAFKA_CE_PREFIX) || header.value() == null) continue;
@@ -34,7 +34,7 @@ public final class WebhookHeaders {
                 headers.put(HTTP_CE_PREFIX + attribute, percentEncoded(new String(header.value(), StandardCharsets.UTF_8)));
             }
         }
-        headers.put(IDEMPOTENCY_KEY, percentEncoded(dedupKey));
+        headers.put(IDEMPOTENCY_KEY, percentEncoded(idempotencyKey));
         headers.put(HANDLER, handler);
         return headers;
     }

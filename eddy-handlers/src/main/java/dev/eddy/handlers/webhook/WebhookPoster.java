@@ -15,13 +15,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Posts an event to a handler's URL, once. The body is the event's canonical JSON as it is on
- * {@code eddy.events}; the headers carry its CloudEvents attributes ({@code ce-id}, {@code
- * ce-type} … : the request is a CloudEvent in the HTTP binding's binary mode) and an {@code
- * Idempotency-Key} that is the same for every attempt and every redelivery of the event, so a
- * receiver can drop the repeats that at-least-once delivery brings. Redirects are not followed.
- * HTTP/1.1: the client's default, HTTP/2, would ask a plain-http receiver to upgrade on every
- * post, which some webhook servers answer badly.
+ * Posts an event (or alert) to a handler's URL, once. The body is the record's value as it is on
+ * the handler's topic (an event's canonical JSON, an alert's JSON); the headers carry its
+ * CloudEvents attributes ({@code ce-id}, {@code ce-type} … : the request is a CloudEvent in the
+ * HTTP binding's binary mode) and an {@code Idempotency-Key} that is the same for every attempt
+ * and every redelivery of the event, so a receiver can drop the repeats that at-least-once
+ * delivery brings. Redirects are not followed. HTTP/1.1: the client's default, HTTP/2, would ask a
+ * plain-http receiver to upgrade on every post, which some webhook servers answer badly.
  */
 public final class WebhookPoster {
     private final HttpClient client;
