@@ -86,7 +86,7 @@ class EndToEndIT {
     }
 
     @Test
-    void theLateSinkReusesItsTransactionalIds() throws Exception {
+    void theKafkaSinksReuseTheirTransactionalIds() throws Exception {
         // each transactional id stays in the broker's memory for a week: one per checkpoint and
         // subtask would be some 86,000 a day at the 2 s interval
         await().atMost(Duration.ofMinutes(3)).until(() -> completedCheckpoints() >= 20);
@@ -95,9 +95,11 @@ class EndToEndIT {
                 eddy.instance().kafkaBootstrap()))) {
             List<String> ids = admin.listTransactions().all().get().stream()
                     .map(TransactionListing::transactionalId)
-                    .filter(id -> id.startsWith(AnalyticsKafka.LATE_TRANSACTIONAL_ID_PREFIX))
                     .toList();
-            assertThat(ids).as("transactional ids after 20 checkpoints").isNotEmpty().hasSizeLessThanOrEqualTo(8);
+            for (String prefix : List.of(AnalyticsKafka.LATE_TRANSACTIONAL_ID_PREFIX, AnalyticsKafka.ALERTS_TRANSACTIONAL_ID_PREFIX)) {
+                assertThat(ids.stream().filter(id -> id.startsWith(prefix)))
+                        .as("%s transactional ids after 20 checkpoints", prefix).isNotEmpty().hasSizeLessThanOrEqualTo(8);
+            }
         }
     }
 
