@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -35,10 +36,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Anomaly alerts through the whole of embedded Eddy ({@code eddy run}): events sent over HTTP,
  * alerts raised by the job, kept in the alerts view ({@code GET /v1/alerts}) and posted by a
- * handler subscribed to {@code eddy.alerts}. The traffic is the past quarter hour of two series,
- * sent at once: "Order Completed" 20 a minute, none in minute 12; "Clicked" 15 a minute, 100 in
- * minute 11 (the alert step's defaults: bands of 4 deviations around a steady mean, the
- * deviation √mean; 20 ± 17.89 and 15 ± 15.49).
+ * handler subscribed to {@code eddy.alerts}. The traffic is a quarter hour of two series from 20
+ * minutes ago, sent at once: "Order Completed" 20 a minute, none in minute 12; "Clicked" 15 a
+ * minute, 100 in minute 11 (the alert step's defaults: bands of 4 deviations around a steady mean,
+ * the deviation √mean; 2.11 to 37.89 and 1 to 30.49). Then the traffic stops altogether, and
+ * event time moves on with the clock: minute 15, of no event, drops for both. Judged as soon as
+ * each minute is final ({@code alerts.delay} 0), to keep the wait short.
  */
 class AlertsEndToEndIT {
     private static final String SERIES_PAGED = "Clicked";
@@ -57,7 +60,8 @@ class AlertsEndToEndIT {
                     subscribe: alerts
                     events: [%s]
                 """.formatted(SERIES_PAGED));
-        eddy = Eddies.start(dataDir, Map.of("EDDY_HANDLERS_PAGER_URL", receiver.url()), List.of("--config", config.toString()));
+        eddy = Eddies.start(dataDir, Map.of("EDDY_HANDLERS_PAGER_URL", receiver.url(), "EDDY_ALERTS_DELAY", "0s"),
+                List.of("--config", config.toString()));
     }
 
     @AfterAll
@@ -71,22 +75,28 @@ class AlertsEndToEndIT {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(20));
         for (ArrayNode batch : batches(start)) send(batch);
 
-        Alert spike = new Alert("Clicked", minute(start, 11), FIRING, SPIKE, 100, 15.0, 0.0, 30.49,
-                "Clicked: 100 in the minute from " + minute(start, 11) + ", above the normal 0.0 to 30.49 (expected 15.0)");
-        Alert spikeOver = new Alert("Clicked", minute(start, 12), RESOLVED, SPIKE, 15, 15.0, 0.0, 30.49,
-                "Clicked: 15 in the minute from " + minute(start, 12) + ", back within the normal 0.0 to 30.49 (the spike is over)");
+        Alert spike = new Alert("Clicked", minute(start, 11), FIRING, SPIKE, 100, 15.0, 1.0, 30.49,
+                "Clicked: 100 in the minute from " + minute(start, 11) + ", above the normal 1.0 to 30.49 (expected 15.0)");
+        Alert spikeOver = new Alert("Clicked", minute(start, 12), RESOLVED, SPIKE, 15, 15.0, 1.0, 30.49,
+                "Clicked: 15 in the minute from " + minute(start, 12) + ", back within the normal 1.0 to 30.49 (the spike is over)");
         Alert drop = new Alert("Order Completed", minute(start, 12), FIRING, DROP, 0, 20.0, 2.11, 37.89,
                 "Order Completed: 0 in the minute from " + minute(start, 12) + ", below the normal 2.11 to 37.89 (expected 20.0)");
         Alert dropOver = new Alert("Order Completed", minute(start, 13), RESOLVED, DROP, 20, 20.0, 2.11, 37.89,
                 "Order Completed: 20 in the minute from " + minute(start, 13) + ", back within the normal 2.11 to 37.89 (the drop is over)");
+        Alert clicksStop = new Alert("Clicked", minute(start, 15), FIRING, DROP, 0, 15.0, 1.0, 30.49,
+                "Clicked: 0 in the minute from " + minute(start, 15) + ", below the normal 1.0 to 30.49 (expected 15.0)");
+        Alert ordersStop = new Alert("Order Completed", minute(start, 15), FIRING, DROP, 0, 20.0, 2.11, 37.89,
+                "Order Completed: 0 in the minute from " + minute(start, 15) + ", below the normal 2.11 to 37.89 (expected 20.0)");
         EddyApi api = new EddyApi(eddy.instance());
-        // minutes 0 to 13: the last two are judged once event time passed them, which the traffic itself did
+        // minutes 0 to 13 are judged once the traffic itself moved event time past them
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
                 assertThat(api.alerts(start, minute(start, 14))).containsExactly(spike, spikeOver, drop, dropOver));
+        // minute 15 once event time, moving with the clock, passed it: about 70 s after the traffic
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(api.alerts(start, minute(start, 20)))
+                .containsExactly(spike, spikeOver, drop, dropOver, clicksStop, ordersStop));
 
-        await().atMost(Duration.ofMinutes(1)).until(() -> receiver.requests().size() >= 2);
-        assertThat(receiver.requests()).hasSize(2);
-        assertThat(receiver.requests()).extracting(r -> AlertJson.decode(r.body())).containsExactly(spike, spikeOver);
+        await().atMost(Duration.ofMinutes(1)).until(() -> receiver.requests().size() >= 3);
+        assertThat(receiver.requests()).extracting(r -> AlertJson.decode(r.body())).containsExactly(spike, spikeOver, clicksStop);
         WebhookReceiver.Request first = receiver.requests().get(0);
         assertThat(first.header("Idempotency-Key")).isEqualTo(spike.id());
         assertThat(first.header("ce-id")).isEqualTo(spike.id());
@@ -99,24 +109,27 @@ class AlertsEndToEndIT {
         return start.plus(Duration.ofMinutes(n));
     }
 
-    /** Minutes 0 to 14 of both series, in time order, as Segment batches of 100. */
+    /**
+     * Minutes 0 to 14 of both series, each spread over its minute (so the traffic's event time
+     * ends near minute 15), in time order, as Segment batches of 100.
+     */
     private static List<ArrayNode> batches(Instant start) {
-        List<ArrayNode> batches = new ArrayList<>();
-        ArrayNode batch = EventJson.MAPPER.createArrayNode();
+        List<ObjectNode> events = new ArrayList<>();
         for (int m = 0; m < 15; m++) {
             int orders = m == 12 ? 0 : 20;
             int clicks = m == 11 ? 100 : 15;
-            for (int i = 0; i < Math.max(orders, clicks); i++) {
-                Instant at = minute(start, m).plusMillis(i * 500L);
-                if (i < orders) batch.add(track("o-" + m + "-" + i, "Order Completed", "u" + i, at));
-                if (i < clicks) batch.add(track("c-" + m + "-" + i, "Clicked", "u" + i, at));
-                if (batch.size() >= 100) {
-                    batches.add(batch);
-                    batch = EventJson.MAPPER.createArrayNode();
-                }
+            for (int i = 0; i < orders; i++) {
+                events.add(track("o-" + m + "-" + i, "Order Completed", "u" + i, minute(start, m).plusMillis(i * 60_000L / orders)));
+            }
+            for (int i = 0; i < clicks; i++) {
+                events.add(track("c-" + m + "-" + i, "Clicked", "u" + i, minute(start, m).plusMillis(i * 60_000L / clicks)));
             }
         }
-        if (!batch.isEmpty()) batches.add(batch);
+        events.sort(Comparator.comparing(e -> Instant.parse(e.path("timestamp").asText())));
+        List<ArrayNode> batches = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += 100) {
+            batches.add(EventJson.MAPPER.createArrayNode().addAll(events.subList(from, Math.min(from + 100, events.size()))));
+        }
         return batches;
     }
 

@@ -19,12 +19,12 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 public final class UpsertSink {
 
     /** Rows show within this delay rather than only at checkpoints (the connector's default). */
-    static final long BATCH_INTERVAL_MS = 200;
+    private static final long BATCH_INTERVAL_MS = 200;
 
-    static final int BATCH_SIZE = 100;
+    private static final int BATCH_SIZE = 100;
 
     /** Rides out a database restart or a dropped connection; the connector reconnects. */
-    static final int MAX_RETRIES = 5;
+    private static final int MAX_RETRIES = 5;
 
     private UpsertSink() {}
 

@@ -221,7 +221,10 @@ public final class ConfigLoader {
         if (!(a.threshold() > 0) || Double.isInfinite(a.threshold())) {
             errors.add("alerts.threshold: must be a positive number of standard deviations, got " + a.threshold());
         }
-        if (a.minCount() < 0) errors.add("alerts.minCount: must be 0 or more");
+        if (a.minCount() < 0) errors.add("alerts.minCount: must be 0 or more, got " + a.minCount());
+        if (a.delay().isNegative() || a.delay().compareTo(Duration.ofHours(1)) > 0) {
+            errors.add("alerts.delay: must be from 0s to 1h, got " + Durations.format(a.delay()));
+        }
     }
 
     /** A Flink cluster runs the job in other machines' processes: what it reads, writes and keeps must be reachable from there. */

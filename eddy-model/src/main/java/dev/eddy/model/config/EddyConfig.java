@@ -62,11 +62,13 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
      * @param baseline how many of a series' recent minutes predict its next one, in whole minutes
      * @param threshold how many standard deviations from the baseline's mean a count may lie
      * @param minCount no spike below this count, no drop of a series whose mean is below it
+     * @param delay how long after a minute is final it is judged, for events a little late
      */
     public record Alerts(
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration baseline,
             double threshold,
-            int minCount) {}
+            int minCount,
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration delay) {}
 
     /** Ingest limits: how far ahead of receipt a client clock may be, and a per-key rate limit (0 = none). */
     public record Ingest(
@@ -127,7 +129,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Kafka("", 9092, 4, Duration.ofDays(7), Duration.ofSeconds(10)),
                 new Flink("", 8081, 2, Duration.ofSeconds(2), ""),
                 new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24)),
-                new Alerts(Duration.ofMinutes(30), 4.0, 10),
+                new Alerts(Duration.ofMinutes(30), 4.0, 10, Duration.ofMinutes(1)),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),
                 new Query(Duration.ofDays(31)),

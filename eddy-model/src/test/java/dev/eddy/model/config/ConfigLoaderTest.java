@@ -257,15 +257,16 @@ class ConfigLoaderTest {
     @Test
     void alertSettingsAreCheckedByKey() {
         EddyConfig c = ConfigLoader.load(null, Map.of("EDDY_ALERTS_BASELINE", "1h", "EDDY_ALERTS_THRESHOLD", "3.5",
-                "EDDY_ALERTS_MIN_COUNT", "0"), Map.of());
-        assertThat(c.alerts()).isEqualTo(new EddyConfig.Alerts(Duration.ofHours(1), 3.5, 0));
+                "EDDY_ALERTS_MIN_COUNT", "0", "EDDY_ALERTS_DELAY", "0s"), Map.of());
+        assertThat(c.alerts()).isEqualTo(new EddyConfig.Alerts(Duration.ofHours(1), 3.5, 0, Duration.ZERO));
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_ALERTS_THRESHOLD", "high"), Map.of()))
                 .hasMessage("environment variable EDDY_ALERTS_THRESHOLD: 'high' is not a number");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_ALERTS_BASELINE", "90s",
-                "EDDY_ALERTS_THRESHOLD", "0", "EDDY_ALERTS_MIN_COUNT", "-1"), Map.of()))
+                "EDDY_ALERTS_THRESHOLD", "0", "EDDY_ALERTS_MIN_COUNT", "-1", "EDDY_ALERTS_DELAY", "2h"), Map.of()))
                 .hasMessage("invalid configuration: alerts.baseline: must be whole minutes from 2m to 1d, got 90s"
                         + "; alerts.threshold: must be a positive number of standard deviations, got 0.0"
-                        + "; alerts.minCount: must be 0 or more");
+                        + "; alerts.minCount: must be 0 or more, got -1"
+                        + "; alerts.delay: must be from 0s to 1h, got 2h");
     }
 
     @Test

@@ -24,7 +24,7 @@ public final class AlertsUpsert {
                   AS s (id, series, minute_start, state, kind, event_count, expected, low, high, message)
             ON t.id = s.id
             WHEN MATCHED THEN UPDATE SET
-                event_count = s.event_count, expected = s.expected, low = s.low, high = s.high,
+                kind = s.kind, event_count = s.event_count, expected = s.expected, low = s.low, high = s.high,
                 message = s.message, updated_at = CURRENT_TIMESTAMP
             WHEN NOT MATCHED THEN INSERT
                 (id, series, minute_start, state, kind, event_count, expected, low, high, message, updated_at)

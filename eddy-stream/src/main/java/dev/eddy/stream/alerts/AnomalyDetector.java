@@ -18,14 +18,17 @@ import org.apache.flink.util.Collector;
  * Judges each series' closed minutes in order, keyed by series, from the final rows of the
  * per-minute metrics, and emits the alerts its {@link AnomalyWatch} raises.
  *
- * <p>A minute is judged when event time passes its end, on a timer: the metrics step emits a
- * minute's final rows before it passes that watermark on, so by then every row of the minute
- * has arrived, whichever of the metrics' subtasks it came from, and in whatever order minutes
- * arrived. A minute without a row counted nothing: the timer of the minute after the last one
- * judged sees to that, so a series that stops altogether still drops. A series quiet for its
- * warm-up with nothing firing is forgotten, state and timers, so series that come and go do
- * not pile up. A final row of a minute already judged (an event late within the allowed
- * lateness) changes nothing: an alert, once sent, is not taken back.
+ * <p>A minute is judged when event time passes its end and the rule's delay, on a timer: the
+ * metrics step emits a minute's final rows before it passes that watermark on, so by then every
+ * row of the minute has arrived, whichever of the metrics' subtasks it came from, and in
+ * whatever order minutes arrived, with the largest count of those re-emitted during the delay
+ * (late events). A minute without a row counted nothing: the timer of the minute after the last
+ * one judged sees to that, so a series that stops altogether still drops (the metrics step moves
+ * event time on while all input is idle). A series quiet for its warm-up with nothing firing is
+ * forgotten, state and timers, so series that come and go do not pile up. A final row of a
+ * minute already judged changes nothing: an alert, once sent, is not taken back. At the end of
+ * a bounded input (a watermark at the end of time) only the minutes up to the last with a row
+ * are judged: no silence after it is made up.
  */
 public final class AnomalyDetector extends KeyedProcessFunction<String, MinuteMetric, Alert> {
 
@@ -52,19 +55,24 @@ public final class AnomalyDetector extends KeyedProcessFunction<String, MinuteMe
         if (current != null && minute <= current.lastMinute) return;
         Long had = closed.get(minute);
         if (had == null || row.count() > had) closed.put(minute, row.count());
-        context.timerService().registerEventTimeTimer(lastMillisOf(minute));
+        context.timerService().registerEventTimeTimer(judgedAt(minute));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext context, Collector<Alert> out) throws Exception {
-        long upTo = Math.floorDiv(timestamp, 60_000L);
+        long upTo = Math.floorDiv(timestamp - rule.delay().toMillis(), 60_000L);
+        boolean endOfInput = context.timerService().currentWatermark() == Long.MAX_VALUE;
         AnomalyWatch current = watch.value();
+        Long first = firstClosed();
         if (current == null) {
-            Long first = firstClosed();
             if (first == null || first > upTo) return;
             current = AnomalyWatch.after(first - 1);
         }
         if (upTo <= current.lastMinute) return;
+        if (endOfInput && (first == null || first > upTo)) { // the silence after the last row
+            if (first == null) watch.clear();
+            return;
+        }
         String series = context.getCurrentKey();
         while (current.lastMinute < upTo) {
             long minute = current.lastMinute + 1;
@@ -72,12 +80,12 @@ public final class AnomalyDetector extends KeyedProcessFunction<String, MinuteMe
             if (count != null) closed.remove(minute);
             current.judge(series, count == null ? 0 : count, rule).forEach(out::collect);
         }
-        if (current.forgettable(rule)) {
+        if (current.forgettable(rule) || (endOfInput && closed.isEmpty())) {
             watch.clear();
             return;
         }
         watch.update(current);
-        context.timerService().registerEventTimeTimer(lastMillisOf(upTo + 1));
+        if (!endOfInput) context.timerService().registerEventTimeTimer(judgedAt(upTo + 1));
     }
 
     private Long firstClosed() throws Exception {
@@ -89,8 +97,8 @@ public final class AnomalyDetector extends KeyedProcessFunction<String, MinuteMe
         return first;
     }
 
-    /** The minute's last millisecond: when the metrics step makes its rows final. */
-    private static long lastMillisOf(long minute) {
-        return MinuteWindow.maxTimestamp(minute * 60_000L);
+    /** The minute's last millisecond, when the metrics step makes its rows final, and the rule's delay. */
+    private long judgedAt(long minute) {
+        return MinuteWindow.maxTimestamp(minute * 60_000L) + rule.delay().toMillis();
     }
 }

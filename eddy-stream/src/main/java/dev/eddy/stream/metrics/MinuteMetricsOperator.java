@@ -173,12 +173,18 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         }
     }
 
-    /** Moves event time on by the time every input has been idle, from the watermark it had then. */
+    /**
+     * Moves event time on by the time every input has been idle, from the watermark it had then,
+     * and passes it on: the steps after this one (the alerts) judge minutes by it. It announces
+     * itself active for that, as its output went idle with its inputs, and Flink drops the
+     * watermarks of an idle output.
+     */
     private void moveOnWhileIdle(long scheduledFor) throws Exception {
         // the clock, not the time it was scheduled for: that is stale after the task was busy
         long now = getProcessingTimeService().getCurrentProcessingTime();
         long movedOn = idleFrom + (now - idleSince);
         if (idle && idleFrom != Long.MIN_VALUE && movedOn > idleFrom && movedOn > timers.currentWatermark()) {
+            output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
             super.processWatermark(new Watermark(movedOn));
         }
         getProcessingTimeService().registerTimer(now + IDLE_TICK_MS, this::moveOnWhileIdle);

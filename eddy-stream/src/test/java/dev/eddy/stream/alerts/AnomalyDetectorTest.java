@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class AnomalyDetectorTest {
 
-    /** A 5-minute baseline (its warm-up too), 3 standard deviations, at least 10 events. */
-    private static final AlertRule RULE = new AlertRule(5, 3.0, 10);
+    /** A 5-minute baseline (its warm-up too), 3 standard deviations, at least 10 events, judged 10 s after. */
+    private static final AlertRule RULE = new AlertRule(5, 3.0, 10, Duration.ofSeconds(10));
     private static final Instant START = Instant.parse("2026-11-27T10:00:00Z");
 
     private KeyedOneInputStreamOperatorTestHarness<String, MinuteMetric, Alert> harness;
@@ -46,9 +47,9 @@ class AnomalyDetectorTest {
         harness.processElement(new MinuteMetric(minute(minute), series, count, 1, true), endOf(minute));
     }
 
-    /** As the metrics step passes it on once the minute's final rows are out. */
+    /** As the metrics step passes it on once the minute's final rows are out, and the rule's delay. */
     private void eventTimePasses(int minute) throws Exception {
-        harness.processWatermark(endOf(minute));
+        harness.processWatermark(endOf(minute) + RULE.delay().toMillis());
     }
 
     private List<Alert> drainOutput() {
@@ -89,6 +90,32 @@ class AnomalyDetectorTest {
         eventTimePasses(5);
         assertThat(drainOutput()).isEmpty();
         assertThat(harness.numEventTimeTimers()).as("the next minute's, to judge it if it has no row").isEqualTo(1);
+    }
+
+    @Test
+    void aMinuteIsJudgedOnTheLargestCountItReachedWithinTheDelay() throws Exception {
+        for (int m = 0; m < 5; m++) finalRow("Signed Up", m, 25);
+        finalRow("Signed Up", 5, 4);
+        harness.processWatermark(endOf(5) + 9_000);
+        finalRow("Signed Up", 5, 24); // a mobile client's batch, 9 s after the minute went final
+        assertThat(drainOutput()).isEmpty();
+
+        eventTimePasses(5);
+
+        assertThat(drainOutput()).as("24 is normal, 4 would have dropped").isEmpty();
+    }
+
+    @Test
+    void atTheEndOfABoundedInputNoSilenceIsMadeUp() throws Exception {
+        for (int m = 0; m < 5; m++) finalRow("Signed Up", m, 25);
+        finalRow("Signed Up", 7, 25); // none in minutes 5 and 6
+
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(drainOutput()).extracting(Alert::minute, Alert::state, Alert::count)
+                .containsExactly(tuple(minute(5), FIRING, 0L), tuple(minute(7), RESOLVED, 25L));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.alerts.Alert;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AnomalyWatchTest {
 
     /** A 5-minute baseline, 3 standard deviations, at least 10 events; the warm-up is the whole baseline. */
-    private static final AlertRule RULE = new AlertRule(5, 3.0, 10);
+    private static final AlertRule RULE = new AlertRule(5, 3.0, 10, Duration.ZERO);
     /** 2026-11-27T10:00:00Z in minutes since the epoch. */
     private static final long START = Instant.parse("2026-11-27T10:00:00Z").getEpochSecond() / 60;
 
@@ -39,8 +40,9 @@ class AnomalyWatchTest {
         });
         // steady at 25: √25 = 5, not 0
         assertThat(RULE.band(new long[] {25, 25, 25})).isEqualTo(new AlertRule.Band(25.0, 10.0, 40.0));
-        // never below 0
-        assertThat(RULE.band(new long[] {4, 4}).low()).isZero();
+        // never below 0, nor below 1 when every minute had events
+        assertThat(RULE.band(new long[] {0, 8}).low()).isZero();
+        assertThat(RULE.band(new long[] {4, 4}).low()).isEqualTo(1.0);
     }
 
     @Test
@@ -80,6 +82,13 @@ class AnomalyWatchTest {
                         + " their level, 100.0 a minute, is the new normal"));
         assertThat(watch.baseline).containsExactly(100, 100, 100, 100, 100);
         assertThat(judge(100)).as("then a minute of 100 is normal").isEmpty();
+    }
+
+    @Test
+    void aMinuteOfNothingDropsWhereEveryBaselineMinuteHadEvents() {
+        // mean 12, deviation 4: 12 ± 3·4 reaches 0, yet 0 is a drop of a series that never lacked events
+        assertThat(fresh(8, 16, 8, 16, 12, 0)).extracting(Alert::kind, Alert::low).containsExactly(tuple(DROP, 1.0));
+        assertThat(fresh(12, 0, 12, 24, 12, 0)).as("one that had a minute of none before").isEmpty();
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.stream.alerts.AnomalyWatch;
 import dev.eddy.stream.metrics.MinuteTally;
 import dev.eddy.stream.metrics.WindowKey;
 import java.time.Instant;
@@ -49,7 +51,8 @@ class AnalyticsEventTest {
     @Test
     void everyTypeOnTheWireIsAFlinkPojoNotAKryoGenericType() {
         for (Class<?> type : new Class<?>[] {
-                AnalyticsEvent.class, LateEvent.class, WindowKey.class, MinuteTally.class, MinuteMetric.class}) {
+                AnalyticsEvent.class, LateEvent.class, WindowKey.class, MinuteTally.class, MinuteMetric.class,
+                Alert.class, AnomalyWatch.class}) {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
     }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -244,6 +245,18 @@ class MinuteMetricsOperatorTest {
         // idle for 15 s: the restored watermark moves on by 15 s, to the minute's end
         harness.setProcessingTime(30_000 + 15_000);
         assertThat(drainOutput()).containsExactly(new MinuteMetric(MINUTE, "Signed Up", 1, 1, true));
+    }
+
+    @Test
+    void passesOnTheEventTimeItMovesWhileIdleAnnouncingItselfActive() throws Exception {
+        harness.processWatermark(START);
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+        harness.getOutput().clear();
+
+        harness.setProcessingTime(5_000);
+
+        // an idle output's watermarks are dropped: downstream would never see the minutes close
+        assertThat(harness.getOutput()).containsExactly(WatermarkStatus.ACTIVE, new Watermark(START + 5_000));
     }
 
     @Test
