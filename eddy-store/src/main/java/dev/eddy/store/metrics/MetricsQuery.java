@@ -1,15 +1,11 @@
 package dev.eddy.store.metrics;
 
 import dev.eddy.model.metrics.MinuteMetric;
-import dev.eddy.store.StoreException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.eddy.store.MinuteRange;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +15,7 @@ import javax.sql.DataSource;
 /** Reads the per-minute metrics view. */
 public final class MetricsQuery {
 
-    private static final String SELECT = """
-            SELECT minute_start, event, event_count, users, is_final
-            FROM event_metrics
-            WHERE minute_start >= ? AND minute_start < ?""";
+    private static final String SELECT = "SELECT minute_start, event, event_count, users, is_final FROM event_metrics";
 
     /**
      * Java's order of event names ({@code String.compareTo}, by UTF-16 unit): the database's own
@@ -52,36 +45,16 @@ public final class MetricsQuery {
      * @throws TooManyRows when more than {@link #MAX_ROWS} rows match
      */
     public List<MinuteMetric> eventsPerMinute(Instant from, Instant to, Optional<String> event) {
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(event, "event");
-        String sql = SELECT + (event.isPresent() ? " AND event = ?" : "");
-        List<MinuteMetric> metrics = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            // one more than allowed tells there are too many without reading them all
-            statement.setMaxRows(MAX_ROWS + 1);
-            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-            statement.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-            if (event.isPresent()) {
-                statement.setString(3, event.get());
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    metrics.add(new MinuteMetric(
-                            rows.getObject(1, OffsetDateTime.class).toInstant(),
-                            rows.getString(2),
-                            rows.getLong(3),
-                            rows.getLong(4),
-                            rows.getBoolean(5)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("reading event_metrics failed", e);
-        }
+        List<MinuteMetric> metrics = MinuteRange.read(dataSource, SELECT, "event", from, to, event, MAX_ROWS,
+                MetricsQuery::metric, "event_metrics");
         if (metrics.size() > MAX_ROWS) throw new TooManyRows();
         metrics.sort(ORDER);
         return metrics;
+    }
+
+    private static MinuteMetric metric(ResultSet row) throws SQLException {
+        return new MinuteMetric(row.getObject(1, OffsetDateTime.class).toInstant(), row.getString(2), row.getLong(3),
+                row.getLong(4), row.getBoolean(5));
     }
 
     /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range or name one event. */

@@ -1,0 +1,60 @@
+package dev.eddy.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Reads the rows of a view whose {@code minute_start} lies in [from, to), optionally of one name
+ * only, and at most one more than a limit: one more tells the caller there are too many, without
+ * reading them all (a whole range of a busy view could exhaust the heap Eddy shares with the
+ * broker and the job).
+ */
+public final class MinuteRange {
+
+    /** Reads one row of a result set. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private MinuteRange() {}
+
+    /**
+     * @param select a {@code SELECT … FROM view} without a {@code WHERE}
+     * @param nameColumn the column {@code name} is compared with
+     * @param limit the most rows the caller answers with; up to {@code limit + 1} are returned
+     * @param view the view's name, for the error
+     */
+    public static <T> List<T> read(DataSource dataSource, String select, String nameColumn, Instant from, Instant to,
+                                   Optional<String> name, int limit, RowReader<T> reader, String view) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(name, "name");
+        String sql = select + " WHERE minute_start >= ? AND minute_start < ?"
+                + (name.isPresent() ? " AND " + nameColumn + " = ?" : "");
+        List<T> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setMaxRows(limit + 1);
+            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            statement.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            if (name.isPresent()) statement.setString(3, name.get());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) rows.add(reader.read(result));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading " + view + " failed", e);
+        }
+        return rows;
+    }
+}
