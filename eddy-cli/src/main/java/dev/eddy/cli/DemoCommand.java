@@ -4,6 +4,7 @@ import dev.eddy.runtime.EddyRuntime;
 import dev.eddy.runtime.InstanceFile;
 import dev.eddy.workload.TrafficRun;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
         description = "Start Eddy (as eddy run) and send it simulated user traffic, so the views fill up live.")
 final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    /** A batch's own timeout is longer, but a stop should not wait on a stuck one for long. */
+    private static final Duration SENDER_STOP_TIMEOUT = Duration.ofSeconds(10);
 
     @Mixin
     RuntimeOptions options;
@@ -58,6 +61,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         RunCommand.awaitShutdown(() -> {
             traffic.stop();
+            try {
+                // its requests in flight answered before the server goes, which would refuse their replies
+                sender.join(SENDER_STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             runtime.close();
         });
         return 0;
