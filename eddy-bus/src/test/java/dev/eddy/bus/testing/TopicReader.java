@@ -17,11 +17,15 @@ public final class TopicReader {
 
     private TopicReader() {}
 
-    /** Waits until the topic holds exactly {@code count} records and returns them. */
+    /**
+     * Waits until the topic holds exactly {@code count} records and returns them; of a topic
+     * written in transactions, the committed ones, as Eddy's readers see it.
+     */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int count) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
