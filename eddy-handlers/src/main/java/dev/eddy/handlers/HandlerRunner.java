@@ -1,28 +1,18 @@
 package dev.eddy.handlers;
 
-import dev.eddy.handlers.retry.Backoff;
-import dev.eddy.handlers.webhook.Outcome;
-import dev.eddy.handlers.webhook.WebhookHeaders;
-import dev.eddy.handlers.webhook.WebhookPoster;
+import dev.eddy.handlers.Delivery.DeadLetterUnwritable;
+import dev.eddy.handlers.Delivery.Stopping;
 import dev.eddy.model.Topics;
 import dev.eddy.model.config.Durations;
 import dev.eddy.model.config.EddyConfig;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -46,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * passing trouble; an event that cannot be delivered (attempts used up, a status that retrying
  * will not change, a record that is not an event, or alert) goes to the handler's dead-letter
  * topic. Then the next one: events are posted one at a time, so each user's events arrive in the
- * order they are on the bus.
+ * order they are on the bus. How one record is posted or kept is {@link Delivery}'s; this class
+ * keeps the handler's place.
  *
  * <p>At least once: an event's offset is committed only after it was delivered, skipped or its
  * dead letter acknowledged, so a stop or crash in between posts it again at the next start (the
@@ -68,18 +58,8 @@ final class HandlerRunner implements AutoCloseable {
     private static final Duration POLL_INTERVAL_MARGIN = Duration.ofMinutes(1);
 
     private final String name;
-    private final Subscription subscription;
-    private final WebhookPoster poster;
-    private final Backoff backoff;
-    private final int maxAttempts;
-    private final Producer<byte[], byte[]> deadLetters;
-    private final Duration produceTimeout;
+    private final Delivery delivery;
     private final Map<String, Object> consumerConfig;
-    private final Counter delivered;
-    private final Counter deadLettered;
-    private final Counter retried;
-    /** Completed by {@link #close()}: every wait of the handler ends on it. */
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Thread thread;
     /** The consumer in use, for {@link #close()} to wake; the handler thread's own otherwise. */
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -95,34 +75,15 @@ final class HandlerRunner implements AutoCloseable {
     HandlerRunner(String name, EddyConfig.Handler config, String bootstrap, Producer<byte[], byte[]> deadLetters,
                   Duration produceTimeout, MeterRegistry registry) {
         this.name = name;
-        this.subscription = Subscription.of(config);
-        this.poster = new WebhookPoster(URI.create(config.url()), config.timeout());
-        this.backoff = new Backoff(config.backoff(), config.maxBackoff());
-        this.maxAttempts = config.maxAttempts();
-        this.deadLetters = deadLetters;
-        this.produceTimeout = produceTimeout;
-        this.consumerConfig = consumerConfig(config, bootstrap);
-        this.delivered = outcomes(registry, "delivered");
-        this.deadLettered = outcomes(registry, "dead_lettered");
-        this.retried = Counter.builder("eddy.handler.retries").tag("handler", name)
-                .description("Posts of an event after its first, by handler").register(registry);
+        this.delivery = new Delivery(name, config, deadLetters, produceTimeout, registry);
+        this.consumerConfig = consumerConfig(bootstrap);
         this.thread = new Thread(this::run, "eddy-handler-" + name);
     }
 
-    private Counter outcomes(MeterRegistry registry, String outcome) {
-        return Counter.builder("eddy.handler.events").tag("handler", name).tag("outcome", outcome)
-                .description("Events a handler took, by how their delivery ended").register(registry);
-    }
-
-    private Map<String, Object> consumerConfig(EddyConfig.Handler config, String bootstrap) {
+    private Map<String, Object> consumerConfig(String bootstrap) {
         // one record per poll, and none polled while an event is retried: the group must wait out
-        // the longest an event can take (its attempts and the waits between them, each up to
-        // maxBackoff when the receiver asks with Retry-After, its dead letter, which may block for
-        // metadata before its own timeout, and the wait after that failed)
-        Duration worstCase = config.timeout().multipliedBy(maxAttempts)
-                .plus(backoff.max().multipliedBy(maxAttempts))
-                .plus(produceTimeout.multipliedBy(2));
-        Duration pollInterval = worstCase.plus(POLL_INTERVAL_MARGIN);
+        // the longest an event can take
+        Duration pollInterval = delivery.longest().plus(POLL_INTERVAL_MARGIN);
         if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) pollInterval = MIN_POLL_INTERVAL;
         return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -146,7 +107,7 @@ final class HandlerRunner implements AutoCloseable {
 
     /** The topic it reads. */
     String topic() {
-        return subscription.topic();
+        return delivery.subscription().topic();
     }
 
     /** Whether it has its partitions of its topic and a committed place in each: records written from now on reach it. */
@@ -155,13 +116,13 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void run() {
-        while (!stopped.isDone()) {
+        while (!delivery.stopping()) {
             KafkaConsumer<byte[], byte[]> current = null;
             try {
                 // in the try: it throws when no bootstrap address resolves, e.g. while DNS is away
                 current = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                 consumer = current;
-                if (stopped.isDone()) return; // stopped before it could wake this consumer
+                if (delivery.stopping()) return; // stopped before it could wake this consumer
                 consume(current);
             } catch (Stopping | WakeupException e) {
                 return; // what was not handled yet is read again at the next start
@@ -169,12 +130,12 @@ final class HandlerRunner implements AutoCloseable {
                 assigned = false;
                 done.clear(); // not committed: read again from the committed place
                 LOG.error("handler {}: {}; starting over from its committed place in {}", name, e.toString(),
-                        Durations.format(backoff.max()), e);
+                        Durations.format(delivery.maxBackoff()), e);
             } finally {
                 if (current != null) current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             }
             try {
-                pause(backoff.max());
+                delivery.pause(delivery.maxBackoff());
             } catch (Stopping stopping) {
                 return;
             }
@@ -182,9 +143,9 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> consumer) {
-        consumer.subscribe(List.of(subscription.topic()), new PlaceKeeper(consumer));
+        consumer.subscribe(List.of(delivery.subscription().topic()), new PlaceKeeper(consumer));
         try {
-            while (!stopped.isDone()) {
+            while (!delivery.stopping()) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 // a poll without a record may still have stepped over a transaction's marker or
                 // its aborted records: keeping that place lets the lag come down to 0
@@ -197,7 +158,7 @@ final class HandlerRunner implements AutoCloseable {
                         LOG.error("handler {}: cannot keep an undeliverable event ({}) on {}, will try it again: {}",
                                 name, e.reason, Topics.handlerDeadLetter(name), e.getMessage());
                         consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                        pause(backoff.max());
+                        delivery.pause(delivery.maxBackoff());
                         break; // nothing after it may be handled before it
                     }
                 }
@@ -209,82 +170,8 @@ final class HandlerRunner implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        if (!subscription.mayTake(record.headers())) {
-            markDone(record); // not for this handler: no need to decode it
-            return;
-        }
-        Optional<String> idempotencyKey;
-        try {
-            idempotencyKey = subscription.take(record.value());
-        } catch (Subscription.Unreadable e) {
-            // any Kafka client may write to the topic; such a record is kept, not retried
-            deadLetter(record, e.getMessage(), 0, 0);
-            markDone(record);
-            return;
-        }
-        idempotencyKey.ifPresent(key -> deliver(record, key));
+        delivery.handle(record);
         markDone(record);
-    }
-
-    private void deliver(ConsumerRecord<byte[], byte[]> record, String idempotencyKey) {
-        Map<String, String> headers = WebhookHeaders.of(record.headers(), idempotencyKey, name);
-        for (int attempt = 1; ; attempt++) {
-            headers.put(WebhookHeaders.ATTEMPT, Integer.toString(attempt));
-            Outcome outcome = unlessStopped(poster.post(record.value(), headers));
-            switch (outcome.kind()) {
-                case DELIVERED -> {
-                    delivered.increment();
-                    return;
-                }
-                case FAILED -> {
-                    deadLetter(record, outcome.reason(), attempt, outcome.status());
-                    return;
-                }
-                case RETRY -> {
-                    if (attempt >= maxAttempts) {
-                        deadLetter(record, "gave up after " + attempt + (attempt == 1 ? " attempt" : " attempts")
-                                + ", the last " + outcome.reason(), attempt, outcome.status());
-                        return;
-                    }
-                    retried.increment();
-                    LOG.debug("handler {}: attempt {} for {} {}, retrying", name, attempt, idempotencyKey, outcome.reason());
-                    pause(backoff.after(attempt, outcome.retryAfter()));
-                }
-            }
-        }
-    }
-
-    /**
-     * What {@code pending} came to, or {@link Stopping} (and {@code pending} cancelled) as soon as
-     * the handler is stopped: a stop does not wait for a slow receiver, nor for Kafka.
-     */
-    private <T> T unlessStopped(CompletableFuture<T> pending) {
-        CompletableFuture.anyOf(pending, stopped).exceptionally(failed -> null).join();
-        if (!pending.isDone()) {
-            pending.cancel(true);
-            throw new Stopping();
-        }
-        return pending.join();
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, int attempts, int status) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        try {
-            deadLetters.send(DeadLetter.of(name, record, reason, attempts, status), (metadata, error) -> {
-                if (error == null) acknowledged.complete(null);
-                else acknowledged.completeExceptionally(error);
-            });
-            // a backstop: the producer fails the send itself, saying why, within twice the timeout
-            // (waiting for metadata, then for the acknowledgement)
-            unlessStopped(acknowledged.orTimeout(produceTimeout.multipliedBy(2).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS));
-        } catch (CompletionException e) {
-            throw new DeadLetterUnwritable(reason, e.getCause() instanceof Exception cause ? cause : e);
-        } catch (KafkaException e) {
-            throw new DeadLetterUnwritable(reason, e);
-        }
-        deadLettered.increment();
-        LOG.warn("handler {}: record at {}-{}@{} kept on {}: {}", name, record.topic(), record.partition(),
-                record.offset(), Topics.handlerDeadLetter(name), reason);
     }
 
     private void markDone(ConsumerRecord<byte[], byte[]> record) {
@@ -322,24 +209,9 @@ final class HandlerRunner implements AutoCloseable {
         }
     }
 
-    /** Waits, unless the handler is stopping. */
-    private void pause(Duration wait) {
-        try {
-            stopped.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            throw new Stopping();
-        } catch (TimeoutException waited) {
-            // the whole wait: go on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopping();
-        } catch (ExecutionException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
     /** Signals the handler to stop: it leaves a post or a wait at once, unhandled events to the next start. */
     void stop() {
-        stopped.complete(null);
+        delivery.stop();
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) current.wakeup();
     }
@@ -378,7 +250,7 @@ final class HandlerRunner implements AutoCloseable {
             }
             // the whole topic's, not just these: a consumer given only partitions added since has
             // no place in them, and must read them from the start
-            Set<TopicPartition> all = consumer.partitionsFor(subscription.topic()).stream()
+            Set<TopicPartition> all = consumer.partitionsFor(delivery.subscription().topic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toSet());
             all.addAll(partitions);
             if (consumer.committed(all).values().stream().allMatch(Objects::isNull)) {
@@ -390,22 +262,6 @@ final class HandlerRunner implements AutoCloseable {
                 consumer.commitSync(end, COMMIT_TIMEOUT);
             }
             assigned = true;
-        }
-    }
-
-    /** The handler is stopping: leave the loop without marking the current event handled. */
-    private static final class Stopping extends RuntimeException {
-        Stopping() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class DeadLetterUnwritable extends RuntimeException {
-        final String reason;
-
-        DeadLetterUnwritable(String reason, Exception cause) {
-            super(cause.getCause() != null ? cause.getCause().toString() : cause.toString(), cause);
-            this.reason = reason;
         }
     }
 }
