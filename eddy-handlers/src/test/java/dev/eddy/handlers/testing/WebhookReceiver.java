@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.IntUnaryOperator;
+import java.util.function.ToIntFunction;
 
 /**
  * A real webhook receiver on a free local port: keeps every request and answers the status its
- * script gives for the nth (from 1); the script may block to hold a request up.
+ * script gives for the nth (from 1), or for the request itself; the script may block to hold a
+ * request up.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -34,6 +36,19 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** @param answerHeaders sent with every answer, e.g. {@code Retry-After} */
     public WebhookReceiver(IntUnaryOperator statusOfNth, Map<String, String> answerHeaders) throws IOException {
+        this((request, nth) -> statusOfNth.applyAsInt(nth), answerHeaders);
+    }
+
+    /** Answers by what was posted, whatever the order of the posts, e.g. by {@code ce-id}. */
+    public static WebhookReceiver answeringBy(ToIntFunction<Request> statusOf) throws IOException {
+        return new WebhookReceiver((request, nth) -> statusOf.applyAsInt(request), Map.of());
+    }
+
+    private interface Script {
+        int status(Request request, int nth);
+    }
+
+    private WebhookReceiver(Script script, Map<String, String> answerHeaders) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", exchange -> {
             byte[] body;
@@ -44,8 +59,9 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
             int status;
             synchronized (requests) {
-                requests.add(new Request(headers, body, Instant.now()));
-                status = statusOfNth.applyAsInt(requests.size());
+                Request request = new Request(headers, body, Instant.now());
+                requests.add(request);
+                status = script.status(request, requests.size());
             }
             answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(status, -1);
