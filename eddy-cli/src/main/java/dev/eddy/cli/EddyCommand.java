@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = EddyCommand.Version.class,
         description = "Event streaming for user-behaviour events: ingest over HTTP, Kafka as the bus, live analytics in Flink, SQL views.",
-        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, GenerateCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, ReplayCommand.class, GenerateCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class EddyCommand {
 
