@@ -70,7 +70,7 @@ public final class DeadLetter {
                 offset = Long.parseLong(originOffset);
                 topic = originTopic;
             }
-        } catch (NumberFormatException notAHandlers) {
+        } catch (NumberFormatException notWrittenByAHandler) {
             partition = deadLetter.partition();
             offset = deadLetter.offset();
         }
