@@ -3,6 +3,8 @@ package dev.eddy.cli;
 import dev.eddy.runtime.EddyRuntime;
 import dev.eddy.runtime.InstanceFile;
 import dev.eddy.workload.TrafficRun;
+import dev.eddy.workload.traffic.Outage;
+import dev.eddy.workload.traffic.TrafficProfile;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -22,12 +24,23 @@ final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     /** A batch's own timeout is longer, but a stop should not wait on a stuck one for long. */
     private static final Duration SENDER_STOP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Checkout breaks for 2 minutes, 12 minutes in (alerts judge a series after 10 minutes of
+     * history) and every half hour after: "Order Completed" drops, then resolves.
+     */
+    private static final Outage INCIDENT = new Outage("Order Completed", Duration.ofMinutes(12), Duration.ofMinutes(2),
+            Duration.ofMinutes(30));
 
     @Mixin
     RuntimeOptions options;
 
     @Option(names = "--rate", defaultValue = "50", description = "Simulated events per second (default ${DEFAULT-VALUE})")
     double rate;
+
+    @Option(names = "--incident", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Break checkout (no Order Completed) for 2 minutes, 12 minutes in and every 30 minutes after,"
+                    + " so the alerts have something to show (default: on; --no-incident for steady traffic)")
+    boolean incident;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +54,8 @@ final class DemoCommand implements Callable<Integer> {
         EddyRuntime runtime = EddyRuntime.start(options.load());
         InstanceFile eddy = runtime.instance();
         TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))
-                .rate(rate).seed(System.currentTimeMillis()).recordTruth(false).build();
+                .rate(rate).seed(System.currentTimeMillis()).recordTruth(false)
+                .profile(TrafficProfile.defaults().withOutage(incident ? INCIDENT : null)).build();
         Thread sender = new Thread(() -> {
             try {
                 traffic.run();
@@ -58,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -H 'Authorization: Bearer " + eddy.readKeys().get(0) + "' '" + eddy.url()
                 + "/v1/metrics/events?from=" + java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
                 + "&to=" + java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "'");
+        if (incident) {
+            System.out.println("  Simulated incident: no Order Completed for 2 minutes, 12 minutes from now and every 30"
+                    + " minutes after; the dashboard's alerts show it (a drop, then resolved).");
+        }
         System.out.println();
         RunCommand.awaitShutdown(() -> {
             traffic.stop();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -123,6 +124,13 @@ public final class TrafficGenerator implements Iterator<SegmentMessage> {
         return new User(number, String.format(Locale.ROOT, "user-%05d", number), anonymousId, known, mobile);
     }
 
+    /** Whether the outage keeps sessions from step {@code next} at message {@code seq}'s nominal time. */
+    private boolean outageBefore(int next, long seq) {
+        Outage outage = profile.outage();
+        return outage != null && profile.funnel().get(next).name().equals(outage.step())
+                && outage.covers(Duration.between(start, nominalTime(seq)));
+    }
+
     private Instant timestamp(long seq) {
         int disorder = maxDisorderMillis == 0 ? 0 : random.nextInt(maxDisorderMillis + 1);
         return nominalTime(seq).minusMillis(disorder).truncatedTo(ChronoUnit.MILLIS);
@@ -180,7 +188,8 @@ public final class TrafficGenerator implements Iterator<SegmentMessage> {
                     ? event(messageId, EventType.TRACK, current.name(), null, timestamp, productProperties(), null)
                     : event(messageId, user.mobile ? EventType.SCREEN : EventType.PAGE, null, current.name(),
                             timestamp, pageProperties(current.name()), null);
-            boolean goesOn = step + 1 < profile.funnel().size() && random.nextDouble() < current.continueProbability();
+            boolean goesOn = step + 1 < profile.funnel().size() && random.nextDouble() < current.continueProbability()
+                    && !outageBefore(step + 1, seq);
             if (goesOn) step++;
             else finished = true;
             return event;

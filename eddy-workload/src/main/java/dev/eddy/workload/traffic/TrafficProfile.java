@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param concurrentSessions sessions interleaved at any moment
  * @param maxDisorder how far an event's timestamp may lie before its nominal send time, so
  *     events arrive slightly out of order
+ * @param outage a step no session reaches at times, or null for none
  */
 public record TrafficProfile(
         List<FunnelStep> funnel,
@@ -26,7 +27,8 @@ public record TrafficProfile(
         double loginShare,
         double mobileShare,
         int concurrentSessions,
-        Duration maxDisorder) {
+        Duration maxDisorder,
+        Outage outage) {
 
     /** Home → Product → Product Added → Checkout Started → Order Completed, with drop-off at each step. */
     public static final List<FunnelStep> SHOP_FUNNEL = List.of(
@@ -53,29 +55,37 @@ public record TrafficProfile(
         }
     }
 
-    /** The shop funnel, 5,000 users (30 % anonymous, 20 % mobile), 50 concurrent sessions, up to 2 s of disorder. */
+    /** The shop funnel, 5,000 users (30 % anonymous, 20 % mobile), 50 concurrent sessions, up to 2 s of disorder, no outage. */
     public static TrafficProfile defaults() {
-        return new TrafficProfile(SHOP_FUNNEL, 5_000, 0.3, 0.5, 0.2, 50, Duration.ofSeconds(2));
+        return new TrafficProfile(SHOP_FUNNEL, 5_000, 0.3, 0.5, 0.2, 50, Duration.ofSeconds(2), null);
     }
 
     public TrafficProfile withFunnel(List<FunnelStep> steps) {
-        return new TrafficProfile(steps, users, anonymousShare, loginShare, mobileShare, concurrentSessions, maxDisorder);
+        return new TrafficProfile(steps, users, anonymousShare, loginShare, mobileShare, concurrentSessions, maxDisorder, outage);
     }
 
     public TrafficProfile withUsers(int count) {
-        return new TrafficProfile(funnel, count, anonymousShare, loginShare, mobileShare, concurrentSessions, maxDisorder);
+        return new TrafficProfile(funnel, count, anonymousShare, loginShare, mobileShare, concurrentSessions, maxDisorder, outage);
     }
 
     public TrafficProfile withConcurrentSessions(int count) {
-        return new TrafficProfile(funnel, users, anonymousShare, loginShare, mobileShare, count, maxDisorder);
+        return new TrafficProfile(funnel, users, anonymousShare, loginShare, mobileShare, count, maxDisorder, outage);
     }
 
     public TrafficProfile withMaxDisorder(Duration disorder) {
-        return new TrafficProfile(funnel, users, anonymousShare, loginShare, mobileShare, concurrentSessions, disorder);
+        return new TrafficProfile(funnel, users, anonymousShare, loginShare, mobileShare, concurrentSessions, disorder, outage);
+    }
+
+    /** @param value the outage, or null for none */
+    public TrafficProfile withOutage(Outage value) {
+        if (value != null && funnel.stream().noneMatch(step -> step.name().equals(value.step()))) {
+            throw new IllegalArgumentException("the outage's step '" + value.step() + "' is not a step of the funnel");
+        }
+        return new TrafficProfile(funnel, users, anonymousShare, loginShare, mobileShare, concurrentSessions, maxDisorder, value);
     }
 
     public TrafficProfile withShares(double anonymous, double login, double mobile) {
-        return new TrafficProfile(funnel, users, anonymous, login, mobile, concurrentSessions, maxDisorder);
+        return new TrafficProfile(funnel, users, anonymous, login, mobile, concurrentSessions, maxDisorder, outage);
     }
 
     private static void requireShare(String name, double value) {

@@ -153,6 +153,29 @@ class TrafficGeneratorTest {
     }
 
     @Test
+    void anOutageKeepsSessionsFromItsStepWhileItLastsAndChangesNothingBefore() {
+        // 100 a second: from 60 s for 30 s, every 120 s
+        Outage outage = new Outage("Order Completed", Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120));
+        TrafficGenerator broken = TrafficGenerator.builder().seed(5).start(START).rate(100)
+                .profile(TrafficProfile.defaults().withOutage(outage)).build();
+        List<SegmentMessage> messages = broken.take(30_000);
+
+        assertThat(messages.subList(0, 6_000)).as("before the first outage: as without one")
+                .isEqualTo(generator(5, START, 100).take(6_000));
+        Map<Boolean, List<SegmentMessage>> orders = messages.stream()
+                .filter(m -> "Order Completed".equals(m.event().event()))
+                .collect(Collectors.partitioningBy(m -> outage.covers(Duration.between(START, broken.nominalTime(m.sequence())))));
+        // a session decides at checkout whether it goes on: one past it when the outage begins still orders
+        assertThat(orders.get(true)).as("orders during the outage, but for its first seconds").allSatisfy(m ->
+                assertThat(outage.covers(Duration.between(START, broken.nominalTime(m.sequence())).minusSeconds(10))).isFalse());
+        assertThat(orders.get(false)).as("orders between outages").hasSizeGreaterThan(500);
+        assertThat(outage.covers(Duration.ofSeconds(59))).isFalse();
+        assertThat(outage.covers(Duration.ofSeconds(60))).isTrue();
+        assertThat(outage.covers(Duration.ofSeconds(90))).isFalse();
+        assertThat(outage.covers(Duration.ofSeconds(185))).isTrue();
+    }
+
+    @Test
     void usersKeepTheirAnonymousIdAcrossSessions() {
         Map<String, Set<String>> anonymousIdsByUser = generator(8, START, 100).take(10_000).stream()
                 .filter(m -> m.event().userId() != null)
