@@ -113,12 +113,7 @@ final class ReplayCommand implements Callable<Integer> {
     /** {@code kafka.bootstrap}, else the embedded broker of the Eddy running on the data dir. */
     private String bootstrap(EddyConfig loaded) throws IOException {
         if (!loaded.kafka().embedded()) return loaded.kafka().bootstrap();
-        Path data = Path.of(loaded.dataDir());
-        if (!Files.exists(InstanceFile.path(data))) {
-            throw new ParameterException(spec.commandLine(), "no running Eddy in " + data + " (no "
-                    + InstanceFile.path(data).getFileName() + "): start Eddy first (./eddy run), whose Kafka holds "
-                    + Topics.handlerDeadLetter(handler) + ", or give its --data-dir, or set kafka.bootstrap");
-        }
-        return InstanceFile.read(data).kafkaBootstrap();
+        return RunningEddy.kafkaBootstrap(Path.of(loaded.dataDir()), spec, "start Eddy first (./eddy run), whose Kafka holds "
+                + Topics.handlerDeadLetter(handler) + ", or give its --data-dir, or set kafka.bootstrap");
     }
 }

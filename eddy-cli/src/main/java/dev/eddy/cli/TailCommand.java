@@ -7,7 +7,6 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,12 +41,8 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // where eddy run puts it: EDDY_DATA_DIR or ./eddy.yaml, else the default
         if (dataDir == null) dataDir = Path.of(RuntimeOptions.load(null, Map.of()).dataDir());
-        if (bootstrap == null && !Files.exists(InstanceFile.path(dataDir))) {
-            throw new ParameterException(spec.commandLine(), "no running Eddy in " + dataDir + " (no "
-                    + InstanceFile.path(dataDir).getFileName() + "): start one with ./eddy run, or give its --data-dir,"
-                    + " or --bootstrap for another Kafka");
-        }
-        String servers = bootstrap != null ? bootstrap : InstanceFile.read(dataDir).kafkaBootstrap();
+        String servers = bootstrap != null ? bootstrap : RunningEddy.kafkaBootstrap(dataDir, spec,
+                "start one with ./eddy run, or give its --data-dir, or --bootstrap for another Kafka");
         // JSON lines are UTF-8, whatever the locale makes of System.out (ASCII in a bare container)
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         TopicTail tail;

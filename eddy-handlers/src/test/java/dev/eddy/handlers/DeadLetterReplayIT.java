@@ -1,12 +1,15 @@
 package dev.eddy.handlers;
 
+import static dev.eddy.handlers.TestBus.PRODUCE_TIMEOUT;
+import static dev.eddy.handlers.TestBus.QUICK;
+import static dev.eddy.handlers.TestBus.awaitQuietly;
+import static dev.eddy.handlers.TestBus.event;
+import static dev.eddy.handlers.TestBus.track;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.eddy.bus.broker.EmbeddedKafka;
 import dev.eddy.bus.publish.EventPublisher;
 import dev.eddy.bus.testing.TopicReader;
-import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.bus.topic.TopicPlan;
 import dev.eddy.handlers.testing.WebhookReceiver;
 import dev.eddy.model.Event;
@@ -18,7 +21,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,28 +44,18 @@ import org.junit.jupiter.api.io.TempDir;
  * One broker for the class, a handler name per test.
  */
 class DeadLetterReplayIT {
-    static final Instant T = Instant.parse("2026-11-27T10:00:00Z");
-    static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration QUICK = Duration.ofMillis(20);
-
     @TempDir
     static Path dir;
-    static EmbeddedKafka broker;
-    static EventPublisher publisher;
+    static TestBus bus;
 
     @BeforeAll
     static void startBroker() {
-        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
-        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
-            admin.ensureTopics(TopicPlan.defaults());
-        }
-        publisher = new EventPublisher(broker.bootstrapServers());
+        bus = TestBus.start(dir);
     }
 
     @AfterAll
     static void stopBroker() {
-        publisher.close();
-        broker.close();
+        bus.close();
     }
 
     @Test
@@ -73,15 +65,15 @@ class DeadLetterReplayIT {
         Event r1 = track("r1", "u1", "Clicked");
         Event r2 = track("r2", "u2", "Clicked");
         Event r3 = track("r3", "u3", "Clicked");
-        Event page = new Event("p1", EventType.PAGE, "Home", null, "u4", null, null, null, null, T, T, T, T, null, null, null);
+        Event page = event("p1", "u4", EventType.PAGE, "Home");
         byte[] notAnEvent = "{not json".getBytes(StandardCharsets.UTF_8);
         deadLetter(name, 5, () -> {
-            publish(r1, r2, r3, page);
+            bus.publish(r1, r2, r3, page);
             rawEvent("u9", notAnEvent);
         });
 
         Map<Integer, Long> ends = new HashMap<>();
-        TopicReader.readAll(broker.bootstrapServers(), dlt, 5).forEach(r -> ends.merge(r.partition(), r.offset() + 1, Math::max));
+        TopicReader.readAll(bus.bootstrap(), dlt, 5).forEach(r -> ends.merge(r.partition(), r.offset() + 1, Math::max));
 
         // the receiver is back, but refuses r2; the handler now takes track calls only: not the page
         List<WebhookReceiver.Request> posted;
@@ -107,7 +99,7 @@ class DeadLetterReplayIT {
         }
 
         // the five dead letters, then the two of this run: r2 refused, the record that is no event
-        List<ConsumerRecord<byte[], byte[]>> after = TopicReader.readAll(broker.bootstrapServers(), dlt, 7);
+        List<ConsumerRecord<byte[], byte[]>> after = TopicReader.readAll(bus.bootstrap(), dlt, 7);
         List<ConsumerRecord<byte[], byte[]>> again = after.stream()
                 .filter(r -> r.offset() >= ends.getOrDefault(r.partition(), 0L)).toList();
         assertThat(again).hasSize(2);
@@ -146,7 +138,7 @@ class DeadLetterReplayIT {
     @Test
     void retriesAsTheHandlerDoesAndGivesUpOnTheSameTopic() throws Exception {
         String name = "replayed-retrying";
-        deadLetter(name, 1, () -> publish(track("t1", "u1", "Clicked")));
+        deadLetter(name, 1, () -> bus.publish(track("t1", "u1", "Clicked")));
 
         try (WebhookReceiver receiver = WebhookReceiver.answering(503)) {
             DeadLetterReplay.Summary summary = replay(name, handler(receiver.url(), List.of(), 3));
@@ -154,7 +146,7 @@ class DeadLetterReplayIT {
             assertThat(summary.deadLettered()).isEqualTo(1);
             assertThat(receiver.requests()).extracting(r -> r.header("Eddy-Attempt")).containsExactly("1", "2", "3");
         }
-        ConsumerRecord<byte[], byte[]> again = TopicReader.readAll(broker.bootstrapServers(), Topics.handlerDeadLetter(name), 2).get(1);
+        ConsumerRecord<byte[], byte[]> again = TopicReader.readAll(bus.bootstrap(), Topics.handlerDeadLetter(name), 2).get(1);
         assertEachHeaderOnce(again);
         assertThat(single(again, DeadLetter.REASON)).isEqualTo("gave up after 3 attempts, the last answered HTTP 503");
     }
@@ -162,7 +154,7 @@ class DeadLetterReplayIT {
     @Test
     void aStopLeavesThePostInFlightToTheNextRunAndKeepsThePlaceOfWhatWasHandled() throws Exception {
         String name = "replay-stopped";
-        deadLetter(name, 2, () -> publish(track("s1", "u1", "Clicked"), track("s2", "u1", "Clicked")));
+        deadLetter(name, 2, () -> bus.publish(track("s1", "u1", "Clicked"), track("s2", "u1", "Clicked")));
 
         CountDownLatch release = new CountDownLatch(1);
         try (WebhookReceiver receiver = new WebhookReceiver(n -> {
@@ -172,7 +164,7 @@ class DeadLetterReplayIT {
             EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 3,
                     QUICK, QUICK, Duration.ofMinutes(1));
             DeadLetterReplay.Summary stopped;
-            try (DeadLetterReplay replay = DeadLetterReplay.open(name, config, broker.bootstrapServers(), PRODUCE_TIMEOUT)) {
+            try (DeadLetterReplay replay = DeadLetterReplay.open(name, config, bus.bootstrap(), PRODUCE_TIMEOUT)) {
                 CompletableFuture<DeadLetterReplay.Summary> running = CompletableFuture.supplyAsync(replay::run);
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 2);
                 replay.stop();
@@ -194,17 +186,17 @@ class DeadLetterReplayIT {
     /** Runs a handler of every event against a receiver that is down, with one attempt, until {@code count} dead letters are kept. */
     private static void deadLetter(String name, int count, Writes writes) throws Exception {
         try (WebhookReceiver down = WebhookReceiver.answering(503);
-             Handlers handlers = Handlers.start(Map.of(name, handler(down.url(), List.of(), 1)), broker.bootstrapServers(),
+             Handlers handlers = Handlers.start(Map.of(name, handler(down.url(), List.of(), 1)), bus.bootstrap(),
                      TopicPlan.defaults(), PRODUCE_TIMEOUT, new SimpleMeterRegistry())) {
             await().atMost(Duration.ofSeconds(30)).until(handlers::ready);
             writes.run();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter(name)) == count);
+                    .until(() -> TopicReader.endOffsetSum(bus.bootstrap(), Topics.handlerDeadLetter(name)) == count);
         }
     }
 
     private static DeadLetterReplay.Summary replay(String name, EddyConfig.Handler config) {
-        try (DeadLetterReplay replay = DeadLetterReplay.open(name, config, broker.bootstrapServers(), PRODUCE_TIMEOUT)) {
+        try (DeadLetterReplay replay = DeadLetterReplay.open(name, config, bus.bootstrap(), PRODUCE_TIMEOUT)) {
             return replay.run();
         }
     }
@@ -226,27 +218,14 @@ class DeadLetterReplayIT {
         return last == null ? null : new String(last.value(), StandardCharsets.UTF_8);
     }
 
-    private static Event track(String messageId, String user, String name) {
-        return new Event(messageId, EventType.TRACK, name, null, user, null, null, null, null, T, T, T, T, null, null, null);
-    }
 
-    private static void publish(Event... events) throws Exception {
-        for (Event event : events) publisher.publish(event).get();
-    }
 
     private static void rawEvent(String key, byte[] value) throws Exception {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
-                EventPublisher.config(broker.bootstrapServers(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT),
+                EventPublisher.config(bus.bootstrap(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(Topics.EVENTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,10 +1,14 @@
 package dev.eddy.handlers;
 
+import static dev.eddy.handlers.TestBus.PRODUCE_TIMEOUT;
+import static dev.eddy.handlers.TestBus.QUICK;
+import static dev.eddy.handlers.TestBus.awaitQuietly;
+import static dev.eddy.handlers.TestBus.event;
+import static dev.eddy.handlers.TestBus.track;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
-import dev.eddy.bus.broker.EmbeddedKafka;
 import dev.eddy.bus.publish.EventPublisher;
 import dev.eddy.bus.testing.TopicReader;
 import dev.eddy.bus.topic.TopicAdmin;
@@ -43,30 +47,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Handlers on the real embedded broker, posting to a real local HTTP server; one broker for the class, a handler name per test. */
 class HandlersIT {
-    static final Instant T = Instant.parse("2026-11-27T10:00:00Z");
-    static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration QUICK = Duration.ofMillis(20);
-
     @TempDir
     static Path dir;
-    static EmbeddedKafka broker;
-    static EventPublisher publisher;
+    static TestBus bus;
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
     static void startBroker() {
-        broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
-        try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
-            admin.ensureTopics(TopicPlan.defaults());
-        }
-        publisher = new EventPublisher(broker.bootstrapServers());
+        bus = TestBus.start(dir);
     }
 
     @AfterAll
     static void stopBroker() {
-        publisher.close();
-        broker.close();
+        bus.close();
     }
 
     @Test
@@ -76,10 +70,10 @@ class HandlersIT {
             Event signedUp = track("m1", "u1", "Signed Up");
             Event identified = event("m3", "u1", EventType.IDENTIFY, null);
             Event other = track("m5", "u2", "Signed Up");
-            publish(signedUp, event("m2", "u1", EventType.PAGE, null), identified, track("m4", "u1", "Clicked"), other);
+            bus.publish(signedUp, event("m2", "u1", EventType.PAGE, null), identified, track("m4", "u1", "Clicked"), other);
             // after m2 and m4 in u1's partition: once it arrives, those two were read and passed over
             Event last = track("m6", "u1", "Signed Up");
-            publish(last);
+            bus.publish(last);
 
             // counted once the answer is in, after the receiver kept the request
             await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 4);
@@ -100,21 +94,21 @@ class HandlersIT {
             assertThat(first.header("Eddy-Handler")).isEqualTo("signups");
             assertThat(first.header("Eddy-Attempt")).isEqualTo("1");
         }
-        assertThat(TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter("signups"))).isZero();
+        assertThat(TopicReader.endOffsetSum(bus.bootstrap(), Topics.handlerDeadLetter("signups"))).isZero();
     }
 
     @Test
     void retriesWhileTheReceiverHasPassingTroubleThenDelivers() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(n -> n <= 2 ? 503 : 200);
              Handlers handlers = start("flaky", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {
-            publish(track("r1", "u1", "Clicked"));
+            bus.publish(track("r1", "u1", "Clicked"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
             assertThat(receiver.requests()).extracting(r -> r.header("Eddy-Attempt")).containsExactly("1", "2", "3");
             assertThat(receiver.requests()).extracting(r -> r.header("Idempotency-Key")).containsOnly("r1");
             assertThat(counter("eddy.handler.retries")).isEqualTo(2);
         }
-        assertThat(TopicReader.endOffsetSum(broker.bootstrapServers(), Topics.handlerDeadLetter("flaky"))).isZero();
+        assertThat(TopicReader.endOffsetSum(bus.bootstrap(), Topics.handlerDeadLetter("flaky"))).isZero();
     }
 
     @Test
@@ -122,7 +116,7 @@ class HandlersIT {
         try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 429 : 200, Map.of("Retry-After", "1"));
              Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK,
                      Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
-            publish(track("p1", "u1", "Clicked"));
+            bus.publish(track("p1", "u1", "Clicked"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
             List<WebhookReceiver.Request> got = receiver.requests();
@@ -138,7 +132,7 @@ class HandlersIT {
              Handlers handlers = start("behind", handler(receiver.url(), List.of(), List.of(), 5, Duration.ofMinutes(10)))) {
             assertThat(registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value()).isZero();
             // the first waits for its second attempt; the two after it wait behind it
-            publish(track("b1", "u1", "Clicked"), track("b2", "u1", "Clicked"), track("b3", "u2", "Clicked"));
+            bus.publish(track("b1", "u1", "Clicked"), track("b2", "u1", "Clicked"), track("b3", "u2", "Clicked"));
 
             // the lag is 3 as soon as they are written: wait for the first post too
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1
@@ -152,7 +146,7 @@ class HandlersIT {
         try (WebhookReceiver receiver = WebhookReceiver.answering(400);
              Handlers handlers = start("refused", handler(receiver.url(), List.of(), List.of(), 5, QUICK))) {
             Event event = track("d1", "u7", "Order Completed");
-            RecordMetadata written = publisher.publish(event).get();
+            RecordMetadata written = bus.publish(event);
 
             ConsumerRecord<byte[], byte[]> dead = deadLetters("refused", 1).get(0);
             assertThat(dead.key()).isEqualTo("u7".getBytes(StandardCharsets.UTF_8));
@@ -174,7 +168,7 @@ class HandlersIT {
     void givesUpAfterItsAttemptsAndKeepsTheEvent() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.answering(500);
              Handlers handlers = start("down", handler(receiver.url(), List.of(), List.of(), 3, QUICK))) {
-            publish(track("g1", "u1", "Clicked"));
+            bus.publish(track("g1", "u1", "Clicked"));
 
             Map<String, String> dead = headers(deadLetters("down", 1).get(0));
             assertThat(dead).containsEntry(DeadLetter.REASON, "gave up after 3 attempts, the last answered HTTP 500")
@@ -190,16 +184,16 @@ class HandlersIT {
         String deadLetterTopic = Topics.handlerDeadLetter("unkept");
         try (WebhookReceiver receiver = WebhookReceiver.answering(400);
              Handlers handlers = start("unkept", handler(receiver.url(), List.of(), List.of(), 5, QUICK), Duration.ofSeconds(2));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bus.bootstrap()))) {
             // the broker creates no topic on its own: the dead letters have nowhere to go
             admin.deleteTopics(List.of(deadLetterTopic)).all().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
-            publish(track("k1", "u3", "Clicked"), track("k2", "u3", "Clicked"));
+            bus.publish(track("k1", "u3", "Clicked"), track("k2", "u3", "Clicked"));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests().size() >= 3);
             assertThat(receiver.requests()).as("posted again after each failed dead letter, and k2 held behind it")
                     .extracting(r -> r.header("ce-id")).containsOnly("k1");
-            try (TopicAdmin topics = new TopicAdmin(broker.bootstrapServers())) {
+            try (TopicAdmin topics = new TopicAdmin(bus.bootstrap())) {
                 topics.ensureTopic(TopicPlan.defaults(), deadLetterTopic);
             }
 
@@ -209,7 +203,7 @@ class HandlersIT {
                     // one may come between counting and reading them: read again
                     .ignoreExceptionsMatching(AssertionError.class::isInstance)
                     .until(() -> deadLetters("unkept",
-                    (int) TopicReader.endOffsetSum(broker.bootstrapServers(), deadLetterTopic)).stream()
+                    (int) TopicReader.endOffsetSum(bus.bootstrap(), deadLetterTopic)).stream()
                     .map(r -> headers(r).get("ce_id")).toList(), ids -> ids.contains("k2"));
             assertThat(kept.stream().distinct()).containsExactly("k1", "k2");
             assertThat(kept.lastIndexOf("k1")).isLessThan(kept.indexOf("k2"));
@@ -227,7 +221,7 @@ class HandlersIT {
             EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK, QUICK,
                     Duration.ofMinutes(1));
             Handlers handlers = start("held", config);
-            publish(track("h1", "u1", "Clicked"));
+            bus.publish(track("h1", "u1", "Clicked"));
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
             assertTimeoutPreemptively(Duration.ofSeconds(30), handlers::close);
             release.countDown();
@@ -247,7 +241,7 @@ class HandlersIT {
             closedPort = socket.getLocalPort();
         }
         try (Handlers handlers = start("nobody", handler("http://127.0.0.1:" + closedPort + "/hook", List.of(), List.of(), 2, QUICK))) {
-            publish(track("c1", "u1", "Clicked"));
+            bus.publish(track("c1", "u1", "Clicked"));
 
             Map<String, String> dead = headers(deadLetters("nobody", 1).get(0));
             assertThat(dead.get(DeadLetter.REASON))
@@ -261,11 +255,11 @@ class HandlersIT {
         try (WebhookReceiver receiver = WebhookReceiver.answering(200);
              Handlers handlers = start("strict", handler(receiver.url(), List.of(), List.of(), 5, QUICK));
              KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
-                     EventPublisher.config(broker.bootstrapServers(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT),
+                     EventPublisher.config(bus.bootstrap(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             byte[] key = "u9".getBytes(StandardCharsets.UTF_8);
             raw.send(new ProducerRecord<>(Topics.EVENTS, key, "{not json".getBytes(StandardCharsets.UTF_8))).get();
-            publish(track("after", "u9", "Clicked")); // same user, same partition, after it
+            bus.publish(track("after", "u9", "Clicked")); // same user, same partition, after it
 
             ConsumerRecord<byte[], byte[]> dead = deadLetters("strict", 1).get(0);
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
@@ -282,10 +276,10 @@ class HandlersIT {
             // a long backoff: the second event is still waiting for its retry when the handler stops
             EddyConfig.Handler config = handler(receiver.url(), List.of(), List.of(), 5, Duration.ofMinutes(10));
             try (Handlers handlers = start("resuming", config)) {
-                publish(track("s1", "u1", "Clicked"), track("s2", "u1", "Clicked"));
+                bus.publish(track("s1", "u1", "Clicked"), track("s2", "u1", "Clicked"));
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 2);
             }
-            publish(track("s3", "u1", "Clicked")); // while stopped
+            bus.publish(track("s3", "u1", "Clicked")); // while stopped
 
             try (Handlers handlers = start("resuming", config)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 3);
@@ -303,7 +297,7 @@ class HandlersIT {
         Alert aborted = alert("Order Completed", "10:01", Alert.State.RESOLVED);
         Alert resolved = alert("Order Completed", "10:02", Alert.State.RESOLVED);
         byte[] notAnAlert = EventJson.encode(track("x1", "u1", "Order Completed"));
-        Map<String, Object> transactional = new HashMap<>(EventPublisher.config(broker.bootstrapServers(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT));
+        Map<String, Object> transactional = new HashMap<>(EventPublisher.config(bus.bootstrap(), PRODUCE_TIMEOUT, PRODUCE_TIMEOUT));
         transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "handlers-it-alerts");
         try (WebhookReceiver receiver = WebhookReceiver.answering(200);
              Handlers handlers = start("alerting", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.ALERTS, List.of(),
@@ -357,7 +351,7 @@ class HandlersIT {
     }
 
     private Handlers start(String name, EddyConfig.Handler config, Duration produceTimeout) {
-        Handlers handlers = Handlers.start(Map.of(name, config), broker.bootstrapServers(), TopicPlan.defaults(),
+        Handlers handlers = Handlers.start(Map.of(name, config), bus.bootstrap(), TopicPlan.defaults(),
                 produceTimeout, registry);
         await().atMost(Duration.ofSeconds(30)).until(handlers::ready);
         return handlers;
@@ -367,13 +361,7 @@ class HandlersIT {
         return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
     }
 
-    private static Event track(String messageId, String user, String name) {
-        return event(messageId, user, EventType.TRACK, name);
-    }
 
-    private static Event event(String messageId, String user, EventType type, String name) {
-        return new Event(messageId, type, name, null, user, null, null, null, null, T, T, T, T, null, null, null);
-    }
 
     private static Alert alert(String series, String minute, Alert.State state) {
         return new Alert(series, Instant.parse("2026-11-27T" + minute + ":00Z"), state, Alert.Kind.SPIKE, 90, 40.0, 20.0, 60.0,
@@ -388,20 +376,10 @@ class HandlersIT {
         return new ProducerRecord<>(Topics.ALERTS, null, alert.series().getBytes(StandardCharsets.UTF_8), AlertJson.encode(alert), headers);
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static void publish(Event... events) throws Exception {
-        for (Event event : events) publisher.publish(event).get();
-    }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String handler, int count) {
-        return TopicReader.readAll(broker.bootstrapServers(), Topics.handlerDeadLetter(handler), count);
+        return TopicReader.readAll(bus.bootstrap(), Topics.handlerDeadLetter(handler), count);
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
