@@ -18,6 +18,13 @@ public final class ViewLimits {
      */
     public static final int MAX_EVENT_NAME_CHARS = 200;
 
+    /**
+     * Longest page in the pages view, in UTF-16 units (see {@link #MAX_EVENT_NAME_CHARS}): a path
+     * is not refused at ingest for its length, as an event name is, so the job cuts a longer one
+     * ({@link #fitPage}).
+     */
+    public static final int MAX_PAGE_CHARS = 500;
+
     /** Earliest minute a view holds: PostgreSQL's timestamps end at 4713 BC, Java's and H2's elsewhere. */
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
 
@@ -39,6 +46,28 @@ public final class ViewLimits {
         if (name.indexOf('\u0000') >= 0) {
             return "must not contain the NUL character (U+0000), which PostgreSQL cannot store";
         }
+        return null;
+    }
+
+    /**
+     * {@code page} as the pages view holds it: cut to {@link #MAX_PAGE_CHARS} (never between the
+     * two halves of a surrogate pair), NUL characters replaced by U+FFFD. Pages that share their
+     * first 500 characters share a row: paths that long are rare, and are usually one page with
+     * a long query.
+     */
+    public static String fitPage(String page) {
+        String fitted = page.indexOf('\u0000') >= 0 ? page.replace('\u0000', '\uFFFD') : page;
+        if (fitted.length() <= MAX_PAGE_CHARS) return fitted;
+        int end = Character.isHighSurrogate(fitted.charAt(MAX_PAGE_CHARS - 1)) ? MAX_PAGE_CHARS - 1 : MAX_PAGE_CHARS;
+        return fitted.substring(0, end);
+    }
+
+    /** Why no row of the pages view can hold {@code page}, or null when one can (see {@link #fitPage}). */
+    public static String pageProblem(String page) {
+        if (page.length() > MAX_PAGE_CHARS) {
+            return "must be at most " + MAX_PAGE_CHARS + " characters (UTF-16 units), got " + page.length();
+        }
+        if (page.indexOf('\u0000') >= 0) return "must not contain the NUL character (U+0000)";
         return null;
     }
 
