@@ -17,6 +17,7 @@ import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
+import dev.eddy.store.metrics.MinuteView;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -168,7 +169,7 @@ public final class EddyRuntime implements AutoCloseable {
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
-                new QueryRoutes(new MetricsQuery(store.dataSource()), new AlertsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
+                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS), new AlertsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 
         awaitReady();

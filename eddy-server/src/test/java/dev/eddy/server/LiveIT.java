@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.metrics.MetricsUpsert;
+import dev.eddy.store.metrics.MinuteView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -52,7 +53,7 @@ class LiveIT {
     @BeforeAll
     void start() {
         eddy = new RunningServer(dir, Clock.fixed(NOW, ZoneOffset.UTC));
-        MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, List.of(
                 new MinuteMetric(Instant.parse("2026-11-27T09:46:00Z"), "page", 7, 7, true), // before the window
                 new MinuteMetric(Instant.parse("2026-11-27T09:47:00Z"), "page", 3, 2, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "Signed Up", 1, 1, true),
@@ -82,7 +83,7 @@ class LiveIT {
                       {"start":"2026-11-27T10:02:00Z","event":"page","count":5,"users":4,"final":false}]}"""));
 
             // the open minute grows, as the analytics job upserts it: the next event has it, no repeat before
-            MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+            MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, List.of(
                     new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 9, 6, false)));
             JsonNode changed = nextEvent(lines);
             assertThat(changed.path("series")).hasSize(3);
@@ -174,7 +175,7 @@ class LiveIT {
         Instant lastMinute = later.truncatedTo(ChronoUnit.MINUTES);
         // some 10 MB of rows: more than the stuck client's socket buffers and the server's (up to 4 MB) hold
         String name = "e".repeat(190);
-        MetricsUpsert.upsertAll(eddy.store.dataSource(), IntStream.range(0, 16 * 2_500).mapToObj(i -> new MinuteMetric(
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, IntStream.range(0, 16 * 2_500).mapToObj(i -> new MinuteMetric(
                 lastMinute.minus(Duration.ofMinutes(i % 16)), name + i / 16, 1, 1, true)).toList());
         EddyServer second = eddy.startServer(Clock.fixed(later, ZoneOffset.UTC), EddyConfig.defaults().ingest());
         HttpResponse<Stream<String>> response = null;
@@ -191,7 +192,7 @@ class LiveIT {
             BlockingQueue<String> lines = linesOf(response);
             assertThat(nextEvent(lines).path("series")).hasSize(16 * 2_500);
 
-            MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(new MinuteMetric(lastMinute, name + 0, 2, 2, true)));
+            MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(lastMinute, name + 0, 2, 2, true)));
             // within nextEvent's 25 s, before Jetty's idle timeout (30 s) would drop the stuck client
             JsonNode changed = nextEvent(lines);
             assertThat(changed.path("series").findValues("count")).filteredOn(count -> count.asLong() == 2).hasSize(1);

@@ -8,6 +8,7 @@ import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.alerts.AlertsUpsert;
 import dev.eddy.store.metrics.MetricsQuery;
+import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.metrics.MetricsUpsert;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class QueryIT {
     @BeforeAll
     void start() throws Exception {
         eddy = new RunningServer(dir, Clock.systemUTC());
-        MetricsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, List.of(
                 new MinuteMetric(Instant.parse("2026-11-27T09:59:00Z"), "page", 3, 2, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "page", 5, 4, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "Order Completed", 1, 1, true),
@@ -128,7 +129,7 @@ class QueryIT {
                 if (rows.size() <= MetricsQuery.MAX_ROWS) rows.add(new MinuteMetric(start.plusSeconds(60L * minute), event, 1, 1, true));
             }
         }
-        MetricsUpsert.upsertAll(eddy.store.dataSource(), rows);
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, rows);
         String range = "from=2025-01-01T00:00:00Z&to=2025-01-31T00:00:00Z";
 
         HttpResponse<String> all = eddy.get("/v1/metrics/events?" + range, BEARER);

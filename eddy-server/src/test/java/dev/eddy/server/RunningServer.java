@@ -14,6 +14,7 @@ import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
+import dev.eddy.store.metrics.MinuteView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class RunningServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
-                new QueryRoutes(new MetricsQuery(store.dataSource()), new AlertsQuery(store.dataSource()),
+                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS), new AlertsQuery(store.dataSource()),
                         Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
     }

@@ -27,7 +27,16 @@ public final class MinuteRange {
         T read(ResultSet row) throws SQLException;
     }
 
+    /** The condition that {@code minute_start} lies in [from, to), whose parameters {@link #bind} sets. */
+    public static final String CONDITION = "minute_start >= ? AND minute_start < ?";
+
     private MinuteRange() {}
+
+    /** Sets the parameters of {@link #CONDITION}, the first two of the statement. */
+    public static void bind(PreparedStatement statement, Instant from, Instant to) throws SQLException {
+        statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+        statement.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+    }
 
     /**
      * @param select a {@code SELECT … FROM view} without a {@code WHERE}
@@ -40,14 +49,13 @@ public final class MinuteRange {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(name, "name");
-        String sql = select + " WHERE minute_start >= ? AND minute_start < ?"
+        String sql = select + " WHERE " + CONDITION
                 + (name.isPresent() ? " AND " + nameColumn + " = ?" : "");
         List<T> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setMaxRows(limit + 1);
-            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-            statement.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            bind(statement, from, to);
             if (name.isPresent()) statement.setString(3, name.get());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) rows.add(reader.read(result));

@@ -6,6 +6,7 @@ import dev.eddy.runtime.lock.HeldFileLock;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.alerts.AlertsSink;
 import dev.eddy.store.metrics.MetricsSink;
+import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
@@ -194,7 +195,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(target.host(), target.restPort(), conf,
                 target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()),
-                new AnalyticsJob.Sinks(MetricsSink.upserting(views), AnalyticsKafka.lateEventsSink(bootstrap),
+                new AnalyticsJob.Sinks(MetricsSink.upserting(views, MinuteView.EVENTS), AnalyticsKafka.lateEventsSink(bootstrap),
                         AnalyticsKafka.alertsSink(bootstrap), AlertsSink.upserting(views)),
                 settings(config));
         env.executeAsync(JOB_NAME);

@@ -193,7 +193,7 @@ final class LiveFeed implements AutoCloseable {
     private Optional<String> read() {
         Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         try {
-            List<MinuteMetric> rows = metrics.eventsPerMinute(to.minus(Duration.ofMinutes(MINUTES + 1)), to, Optional.empty());
+            List<MinuteMetric> rows = metrics.perMinute(to.minus(Duration.ofMinutes(MINUTES + 1)), to, Optional.empty());
             String json = EventJson.MAPPER.writeValueAsString(QueryRoutes.EventsPerMinute.of(rows));
             if (readFailing) LOG.info("live feed: reading the view works again");
             readFailing = false;

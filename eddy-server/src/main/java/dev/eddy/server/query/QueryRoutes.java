@@ -77,7 +77,7 @@ public final class QueryRoutes implements AutoCloseable {
         if (badName != null) throw new QueryError("event", "event " + badName);
         List<MinuteMetric> found;
         try {
-            found = metrics.eventsPerMinute(range.from(), range.to(), event);
+            found = metrics.perMinute(range.from(), range.to(), event);
         } catch (MetricsQuery.TooManyRows e) {
             throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
                     + " rows: narrow it, or ask for one event");

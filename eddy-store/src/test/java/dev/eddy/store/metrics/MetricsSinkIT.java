@@ -90,7 +90,7 @@ class MetricsSinkIT {
             env.setParallelism(1);
             env.fromData(stream)
                     .filter(new HoldStream())
-                    .sinkTo(MetricsSink.upserting(store.address()));
+                    .sinkTo(MetricsSink.upserting(store.address(), MinuteView.EVENTS));
             JobClient job = env.executeAsync("metrics-sink-live-it");
             try {
                 // checkpointing is off and the input has not ended: only the batch interval flushes
@@ -179,11 +179,11 @@ class MetricsSinkIT {
     private static void runJob(List<MinuteMetric> stream, DatabaseAddress address) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.fromData(stream).sinkTo(MetricsSink.upserting(address)).name("metrics-sink");
+        env.fromData(stream).sinkTo(MetricsSink.upserting(address, MinuteView.EVENTS)).name("metrics-sink");
         env.execute("metrics-sink-it");
     }
 
     private static List<MinuteMetric> readAll(ViewStore store) {
-        return new MetricsQuery(store.dataSource()).eventsPerMinute(T0, END, Optional.empty());
+        return new MetricsQuery(store.dataSource(), MinuteView.EVENTS).perMinute(T0, END, Optional.empty());
     }
 }

@@ -38,7 +38,7 @@ abstract class MetricsStoreContract {
     @BeforeEach
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
-        query = new MetricsQuery(store.dataSource());
+        query = new MetricsQuery(store.dataSource(), MinuteView.EVENTS);
     }
 
     @AfterEach
@@ -52,10 +52,10 @@ abstract class MetricsStoreContract {
 
     @Test
     void migrationCreatesAnEmptyViewAndIsIdempotent() throws SQLException {
-        assertThat(query.eventsPerMinute(Instant.EPOCH, Instant.parse("3000-01-01T00:00:00Z"), Optional.empty()))
+        assertThat(query.perMinute(Instant.EPOCH, Instant.parse("3000-01-01T00:00:00Z"), Optional.empty()))
                 .isEmpty();
         try (ViewStore reopened = ViewStore.open(store.address())) {
-            assertThat(appliedMigrations(reopened)).containsExactly("1", "2");
+            assertThat(appliedMigrations(reopened)).containsExactly("1", "2", "3");
         }
     }
 
@@ -65,9 +65,9 @@ abstract class MetricsStoreContract {
                 new MinuteMetric(minute(0), "page", 42, 17, true),
                 new MinuteMetric(minute(0), "Signup", 3, 3, true),
                 new MinuteMetric(minute(1), "page", 5, 2, false));
-        MetricsUpsert.upsertAll(store.dataSource(), rows);
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, rows);
 
-        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.empty()))
+        assertThat(query.perMinute(minute(0), minute(2), Optional.empty()))
                 .containsExactly(
                         new MinuteMetric(minute(0), "Signup", 3, 3, true),
                         new MinuteMetric(minute(0), "page", 42, 17, true),
@@ -76,36 +76,36 @@ abstract class MetricsStoreContract {
 
     @Test
     void upsertOverwritesTheFiguresOfAnExistingRow() {
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 1, 1, false)));
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(minute(0), "page", 1, 1, false)));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
 
-        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+        assertThat(query.perMinute(minute(0), minute(1), Optional.empty()))
                 .containsExactly(new MinuteMetric(minute(0), "page", 9, 4, true));
     }
 
     @Test
     void aLiveFigureNeverTurnsAFinalRowBackButALaterFinalOneUpdatesIt() {
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(minute(0), "page", 9, 4, true)));
         // a restored job replaying from before the minute went final
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 5, 3, false)));
-        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(minute(0), "page", 5, 3, false)));
+        assertThat(query.perMinute(minute(0), minute(1), Optional.empty()))
                 .containsExactly(new MinuteMetric(minute(0), "page", 9, 4, true));
 
         // a late event within the allowed lateness
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(new MinuteMetric(minute(0), "page", 10, 5, true)));
-        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(minute(0), "page", 10, 5, true)));
+        assertThat(query.perMinute(minute(0), minute(1), Optional.empty()))
                 .containsExactly(new MinuteMetric(minute(0), "page", 10, 5, true));
     }
 
     @Test
     void theLastFigureOfAKeyInOneBatchWins() {
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(
                 new MinuteMetric(minute(0), "page", 1, 1, false),
                 new MinuteMetric(minute(0), "click", 7, 7, false),
                 new MinuteMetric(minute(0), "page", 2, 1, false),
                 new MinuteMetric(minute(0), "page", 3, 2, true)));
 
-        assertThat(query.eventsPerMinute(minute(0), minute(1), Optional.empty()))
+        assertThat(query.perMinute(minute(0), minute(1), Optional.empty()))
                 .containsExactly(
                         new MinuteMetric(minute(0), "click", 7, 7, false),
                         new MinuteMetric(minute(0), "page", 3, 2, true));
@@ -116,43 +116,43 @@ abstract class MetricsStoreContract {
         List<MinuteMetric> rows = List.of(
                 new MinuteMetric(minute(0), "page", 4, 2, true),
                 new MinuteMetric(minute(1), "page", 6, 3, false));
-        MetricsUpsert.upsertAll(store.dataSource(), rows);
-        MetricsUpsert.upsertAll(store.dataSource(), rows);
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, rows);
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, rows);
 
-        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.empty())).containsExactlyElementsOf(rows);
+        assertThat(query.perMinute(minute(0), minute(2), Optional.empty())).containsExactlyElementsOf(rows);
     }
 
     @Test
     void rangeIncludesFromAndExcludesTo() {
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(
                 new MinuteMetric(minute(0), "page", 1, 1, true),
                 new MinuteMetric(minute(1), "page", 2, 2, true),
                 new MinuteMetric(minute(2), "page", 3, 3, true),
                 new MinuteMetric(minute(3), "page", 4, 4, false)));
 
-        assertThat(query.eventsPerMinute(minute(1), minute(3), Optional.empty()))
+        assertThat(query.perMinute(minute(1), minute(3), Optional.empty()))
                 .containsExactly(
                         new MinuteMetric(minute(1), "page", 2, 2, true),
                         new MinuteMetric(minute(2), "page", 3, 3, true));
-        assertThat(query.eventsPerMinute(minute(1).plusNanos(1000), minute(3), Optional.empty()))
+        assertThat(query.perMinute(minute(1).plusNanos(1000), minute(3), Optional.empty()))
                 .containsExactly(new MinuteMetric(minute(2), "page", 3, 3, true));
-        assertThat(query.eventsPerMinute(minute(1), minute(1), Optional.empty())).isEmpty();
-        assertThat(query.eventsPerMinute(minute(3), minute(1), Optional.empty())).isEmpty();
+        assertThat(query.perMinute(minute(1), minute(1), Optional.empty())).isEmpty();
+        assertThat(query.perMinute(minute(3), minute(1), Optional.empty())).isEmpty();
     }
 
     @Test
     void filtersByEvent() {
-        MetricsUpsert.upsertAll(store.dataSource(), List.of(
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, List.of(
                 new MinuteMetric(minute(0), "page", 1, 1, true),
                 new MinuteMetric(minute(0), "click", 5, 2, true),
                 new MinuteMetric(minute(1), "click", 6, 3, false),
                 new MinuteMetric(minute(1), "clicks", 9, 9, false)));
 
-        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.of("click")))
+        assertThat(query.perMinute(minute(0), minute(2), Optional.of("click")))
                 .containsExactly(
                         new MinuteMetric(minute(0), "click", 5, 2, true),
                         new MinuteMetric(minute(1), "click", 6, 3, false));
-        assertThat(query.eventsPerMinute(minute(0), minute(2), Optional.of("screen"))).isEmpty();
+        assertThat(query.perMinute(minute(0), minute(2), Optional.of("screen"))).isEmpty();
     }
 
     @Test
@@ -166,9 +166,9 @@ abstract class MetricsStoreContract {
         }
         List<MinuteMetric> shuffled = new ArrayList<>(expected);
         Collections.shuffle(shuffled, new Random(7));
-        MetricsUpsert.upsertAll(store.dataSource(), shuffled);
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS, shuffled);
 
-        assertThat(query.eventsPerMinute(minute(0), minute(5), Optional.empty())).containsExactlyElementsOf(expected);
+        assertThat(query.perMinute(minute(0), minute(5), Optional.empty())).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -178,15 +178,15 @@ abstract class MetricsStoreContract {
         // connections opened now run in a +12:45/+13:45 session zone
         try (ViewStore zoned = ViewStore.open(store.address())) {
             MinuteMetric row = new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true);
-            MetricsUpsert.upsertAll(zoned.dataSource(), List.of(row));
+            MetricsUpsert.upsertAll(zoned.dataSource(), MinuteView.EVENTS, List.of(row));
 
-            assertThat(new MetricsQuery(zoned.dataSource()).eventsPerMinute(
+            assertThat(new MetricsQuery(zoned.dataSource(), MinuteView.EVENTS).perMinute(
                             row.start(), row.start().plusSeconds(60), Optional.empty()))
                     .containsExactly(row);
         } finally {
             TimeZone.setDefault(original);
         }
-        assertThat(query.eventsPerMinute(Instant.parse("2024-04-07T01:59:00Z"),
+        assertThat(query.perMinute(Instant.parse("2024-04-07T01:59:00Z"),
                         Instant.parse("2024-04-07T02:00:00Z"), Optional.of("page")))
                 .containsExactly(new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true));
     }
@@ -200,10 +200,10 @@ abstract class MetricsStoreContract {
         }
 
         try (ViewStore views = ViewStore.open(shared)) {
-            MetricsUpsert.upsertAll(views.dataSource(), List.of(new MinuteMetric(T0, "page", 1, 1, false)));
-            assertThat(new MetricsQuery(views.dataSource()).eventsPerMinute(T0, minute(1), Optional.empty()))
+            MetricsUpsert.upsertAll(views.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(T0, "page", 1, 1, false)));
+            assertThat(new MetricsQuery(views.dataSource(), MinuteView.EVENTS).perMinute(T0, minute(1), Optional.empty()))
                     .containsExactly(new MinuteMetric(T0, "page", 1, 1, false));
-            assertThat(appliedMigrations(views)).containsExactly("0", "1", "2");
+            assertThat(appliedMigrations(views)).containsExactly("0", "1", "2", "3");
         }
     }
 
