@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The metrics sink inside real Flink jobs on a MiniCluster, writing into H2 and PostgreSQL. */
+/** The per-minute views' sink inside real Flink jobs on a MiniCluster, writing into H2 and PostgreSQL. */
 class MetricsSinkIT {
 
     @RegisterExtension
@@ -60,23 +60,28 @@ class MetricsSinkIT {
 
     @Test
     void upsertsEveryKeysLastFiguresIntoH2() throws Exception {
-        assertSinkWritesLastFigures(DatabaseAddress.embedded(dataDir));
+        assertSinkWritesLastFigures(DatabaseAddress.embedded(dataDir), MinuteView.EVENTS);
     }
 
     @Test
     void upsertsEveryKeysLastFiguresIntoPostgres() throws Exception {
-        assertSinkWritesLastFigures(postgres.createDatabase("sink"));
+        assertSinkWritesLastFigures(postgres.createDatabase("sink"), MinuteView.EVENTS);
+    }
+
+    @Test
+    void upsertsEveryKeysLastFiguresIntoPostgresPages() throws Exception {
+        assertSinkWritesLastFigures(postgres.createDatabase("sink_pages"), MinuteView.PAGES);
     }
 
     @Test
     void replayingTheSameStreamLeavesTheSameRows() throws Exception {
         List<MinuteMetric> stream = growingFigures(new Random(11), 8, 6);
         try (ViewStore store = ViewStore.open(DatabaseAddress.embedded(dataDir))) {
-            runJob(stream, store.address());
-            List<MinuteMetric> first = readAll(store);
-            runJob(stream, store.address());
+            runJob(stream, store.address(), MinuteView.EVENTS);
+            List<MinuteMetric> first = readAll(store, MinuteView.EVENTS);
+            runJob(stream, store.address(), MinuteView.EVENTS);
 
-            assertThat(readAll(store)).isEqualTo(first).containsExactlyElementsOf(lastPerKey(stream));
+            assertThat(readAll(store, MinuteView.EVENTS)).isEqualTo(first).containsExactlyElementsOf(lastPerKey(stream));
         }
     }
 
@@ -95,7 +100,7 @@ class MetricsSinkIT {
             try {
                 // checkpointing is off and the input has not ended: only the batch interval flushes
                 await().atMost(Duration.ofSeconds(30))
-                        .untilAsserted(() -> assertThat(readAll(store)).containsExactlyElementsOf(lastPerKey(rows)));
+                        .untilAsserted(() -> assertThat(readAll(store, MinuteView.EVENTS)).containsExactlyElementsOf(lastPerKey(rows)));
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             } finally {
                 HoldStream.RELEASE.countDown();
@@ -123,12 +128,12 @@ class MetricsSinkIT {
     }
 
     /** Several batches' worth of updates, each key repeated with growing figures. */
-    private void assertSinkWritesLastFigures(DatabaseAddress address) throws Exception {
+    private void assertSinkWritesLastFigures(DatabaseAddress address, MinuteView view) throws Exception {
         List<MinuteMetric> stream = growingFigures(new Random(42), 60, 12);
         try (ViewStore store = ViewStore.open(address)) {
-            runJob(stream, address);
+            runJob(stream, address, view);
 
-            assertThat(readAll(store)).containsExactlyElementsOf(lastPerKey(stream));
+            assertThat(readAll(store, view)).containsExactlyElementsOf(lastPerKey(stream));
         }
     }
 
@@ -176,14 +181,14 @@ class MetricsSinkIT {
     }
 
     /** One sink subtask, as the job feeds it from its keyed operator: order per key is kept. */
-    private static void runJob(List<MinuteMetric> stream, DatabaseAddress address) throws Exception {
+    private static void runJob(List<MinuteMetric> stream, DatabaseAddress address, MinuteView view) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.fromData(stream).sinkTo(MetricsSink.upserting(address, MinuteView.EVENTS)).name("metrics-sink");
+        env.fromData(stream).sinkTo(MetricsSink.upserting(address, view)).name("metrics-sink");
         env.execute("metrics-sink-it");
     }
 
-    private static List<MinuteMetric> readAll(ViewStore store) {
-        return new MetricsQuery(store.dataSource(), MinuteView.EVENTS).perMinute(T0, END, Optional.empty());
+    private static List<MinuteMetric> readAll(ViewStore store, MinuteView view) {
+        return new MetricsQuery(store.dataSource(), view).perMinute(T0, END, Optional.empty());
     }
 }

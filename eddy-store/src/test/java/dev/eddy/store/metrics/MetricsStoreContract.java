@@ -1,8 +1,10 @@
 package dev.eddy.store.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import java.sql.Connection;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migrate, upsert and query the per-minute metrics view on one database engine; each engine's
+ * Migrate, upsert and query the per-minute views (events and pages) on one database engine; each engine's
  * {@code *IT} supplies a fresh, empty database per test.
  */
 abstract class MetricsStoreContract {
@@ -31,6 +33,7 @@ abstract class MetricsStoreContract {
 
     private ViewStore store;
     private MetricsQuery query;
+    private MetricsQuery pages;
 
     /** A database that no test has used yet. */
     abstract DatabaseAddress freshDatabase() throws Exception;
@@ -39,6 +42,7 @@ abstract class MetricsStoreContract {
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
         query = new MetricsQuery(store.dataSource(), MinuteView.EVENTS);
+        pages = new MetricsQuery(store.dataSource(), MinuteView.PAGES);
     }
 
     @AfterEach
@@ -205,6 +209,136 @@ abstract class MetricsStoreContract {
                     .containsExactly(new MinuteMetric(T0, "page", 1, 1, false));
             assertThat(appliedMigrations(views)).containsExactly("0", "1", "2", "3");
         }
+    }
+
+    private void upsertPages(MinuteMetric... rows) {
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.PAGES, List.of(rows));
+    }
+
+    @Test
+    void pageRowsLiveInTheirOwnViewAndAreReadPerMinute() {
+        upsertPages(
+                new MinuteMetric(minute(1), "/product/p-007", 4, 3, false),
+                new MinuteMetric(minute(0), "/home", 12, 9, true),
+                new MinuteMetric(minute(0), "/product/p-007", 2, 2, true),
+                new MinuteMetric(minute(2), "/home", 1, 1, false));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.EVENTS,
+                List.of(new MinuteMetric(minute(0), "page", 14, 11, true)));
+
+        assertThat(pages.perMinute(minute(0), minute(2), Optional.empty())).containsExactly(
+                new MinuteMetric(minute(0), "/home", 12, 9, true),
+                new MinuteMetric(minute(0), "/product/p-007", 2, 2, true),
+                new MinuteMetric(minute(1), "/product/p-007", 4, 3, false));
+        assertThat(pages.perMinute(minute(0), minute(3), Optional.of("/home"))).containsExactly(
+                new MinuteMetric(minute(0), "/home", 12, 9, true),
+                new MinuteMetric(minute(2), "/home", 1, 1, false));
+        assertThat(query.perMinute(minute(0), minute(3), Optional.empty()))
+                .containsExactly(new MinuteMetric(minute(0), "page", 14, 11, true));
+    }
+
+    @Test
+    void pageUpsertIsIdempotentAndALiveFigureNeverTurnsAFinalPageRowBack() {
+        MinuteMetric live = new MinuteMetric(minute(0), "/home", 3, 2, false);
+        MinuteMetric finalFigure = new MinuteMetric(minute(0), "/home", 7, 4, true);
+        upsertPages(live, live);
+        assertThat(pages.perMinute(minute(0), minute(1), Optional.empty())).containsExactly(live);
+
+        upsertPages(finalFigure);
+        upsertPages(finalFigure, live); // a restored job replaying from before the minute went final
+        assertThat(pages.perMinute(minute(0), minute(1), Optional.empty())).containsExactly(finalFigure);
+
+        MinuteMetric late = new MinuteMetric(minute(0), "/home", 8, 5, true);
+        upsertPages(late);
+        assertThat(pages.perMinute(minute(0), minute(1), Optional.empty())).containsExactly(late);
+    }
+
+    @Test
+    void aPageAsLongAsTheViewHoldsIsKeptWhole() {
+        String ascii = "/" + "a".repeat(ViewLimits.MAX_PAGE_CHARS - 1);
+        // 500 UTF-16 units, 250 characters to PostgreSQL
+        String emoji = "\uD83D\uDE00".repeat(ViewLimits.MAX_PAGE_CHARS / 2);
+        upsertPages(new MinuteMetric(minute(0), ascii, 1, 1, true), new MinuteMetric(minute(0), emoji, 2, 2, true));
+
+        assertThat(pages.perMinute(minute(0), minute(1), Optional.of(ascii)))
+                .containsExactly(new MinuteMetric(minute(0), ascii, 1, 1, true));
+        assertThat(pages.perMinute(minute(0), minute(1), Optional.of(emoji)))
+                .containsExactly(new MinuteMetric(minute(0), emoji, 2, 2, true));
+    }
+
+    @Test
+    void topPagesSumTheViewsOfTheRangesMinutes() {
+        upsertPages(
+                new MinuteMetric(minute(0), "/home", 5, 5, true),
+                new MinuteMetric(minute(1), "/home", 6, 2, true),
+                new MinuteMetric(minute(2), "/home", 1, 1, false),
+                new MinuteMetric(minute(0), "/pricing", 9, 9, true),
+                new MinuteMetric(minute(1), "/docs", 2, 1, true),
+                new MinuteMetric(minute(1), "/docs", 3, 2, true));
+
+        assertThat(pages.top(minute(0), minute(3), 10)).containsExactly(
+                new Total("/home", 12), new Total("/pricing", 9), new Total("/docs", 3));
+        assertThat(pages.top(minute(0), minute(3), 2)).containsExactly(
+                new Total("/home", 12), new Total("/pricing", 9));
+        assertThat(pages.top(minute(0), minute(3), 1)).containsExactly(new Total("/home", 12));
+    }
+
+    @Test
+    void topPagesCountTheMinutesThatStartInTheRangeOnly() {
+        upsertPages(
+                new MinuteMetric(minute(0), "/home", 100, 1, true),
+                new MinuteMetric(minute(1), "/home", 2, 1, true),
+                new MinuteMetric(minute(1), "/docs", 3, 1, true),
+                new MinuteMetric(minute(2), "/home", 4, 1, true),
+                new MinuteMetric(minute(3), "/docs", 100, 1, false));
+
+        assertThat(pages.top(minute(1), minute(3), 10)).containsExactly(new Total("/home", 6), new Total("/docs", 3));
+        assertThat(pages.top(minute(1).plusNanos(1000), minute(3), 10)).containsExactly(new Total("/home", 4));
+        assertThat(pages.top(minute(1), minute(1), 10)).isEmpty();
+        assertThat(pages.top(minute(3), minute(1), 10)).isEmpty();
+        assertThat(pages.top(minute(4), minute(60), 10)).isEmpty();
+    }
+
+    @Test
+    void topPagesBreakTiesInJavasOrderOfPages() {
+        // by UTF-16 unit: upper case before lower, a surrogate pair (U+1F600) before U+FF5E,
+        // where a collation, or PostgreSQL's code point order, differ
+        List<String> tied = List.of("/\uFF5E", "/b", "/\uD83D\uDE00", "/a", "/B");
+        List<MinuteMetric> rows = new ArrayList<>();
+        rows.add(new MinuteMetric(minute(0), "/top", 9, 9, true));
+        tied.forEach(page -> rows.add(new MinuteMetric(minute(0), page, 5, 5, true)));
+        rows.add(new MinuteMetric(minute(0), "/low", 4, 4, true));
+        Collections.shuffle(rows, new Random(3));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.PAGES, rows);
+
+        assertThat(pages.top(minute(0), minute(1), 3))
+                .containsExactly(new Total("/top", 9), new Total("/B", 5), new Total("/a", 5));
+        assertThat(pages.top(minute(0), minute(1), 7)).containsExactly(
+                new Total("/top", 9), new Total("/B", 5), new Total("/a", 5), new Total("/b", 5),
+                new Total("/\uD83D\uDE00", 5), new Total("/\uFF5E", 5), new Total("/low", 4));
+    }
+
+    @Test
+    void topPagesKeepTheFirstOfManyTiedPages() {
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            rows.add(new MinuteMetric(minute(i % 7), "/seen-once/" + i, 1, 1, true));
+        }
+        rows.add(new MinuteMetric(minute(3), "/home", 2, 2, true));
+        Collections.shuffle(rows, new Random(5));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.PAGES, rows);
+
+        // in Java's order "/seen-once/0" < "/seen-once/1" < "/seen-once/10" < "/seen-once/100"
+        assertThat(pages.top(minute(0), minute(7), 4)).containsExactly(new Total("/home", 2),
+                new Total("/seen-once/0", 1), new Total("/seen-once/1", 1), new Total("/seen-once/10", 1));
+    }
+
+    @Test
+    void topRanksOneToTheMostNames() {
+        assertThat(pages.top(minute(0), minute(1), MetricsQuery.MAX_TOP)).isEmpty();
+        assertThatThrownBy(() -> pages.top(minute(0), minute(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("n must be 1 to 1000, got 0");
+        assertThatThrownBy(() -> pages.top(minute(0), minute(1), 1001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("n must be 1 to 1000, got 1001");
     }
 
     private static List<String> appliedMigrations(ViewStore store) throws SQLException {
