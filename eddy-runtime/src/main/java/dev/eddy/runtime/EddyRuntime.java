@@ -169,7 +169,9 @@ public final class EddyRuntime implements AutoCloseable {
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
-                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS), new AlertsQuery(store.dataSource()), new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
+                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
+                        new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
+                        new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 
         awaitReady();

@@ -148,7 +148,8 @@ class LiveIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/html"));
-        assertThat(page.body()).contains("<title>Eddy — live</title>", "/v1/live");
+        assertThat(page.body()).contains("<title>Eddy — live</title>", "/v1/live",
+                "<h2>Top pages, last hour</h2>", "'/v1/pages/top?'", "no page views yet");
     }
 
     @Test

@@ -42,6 +42,14 @@ class QueryIT {
                 new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "Order Completed", 1, 1, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "page", 2, 2, false),
                 new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 9, 9, false)));
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.PAGES, List.of(
+                new MinuteMetric(Instant.parse("2026-11-27T09:59:00Z"), "/docs", 50, 20, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "/home", 5, 4, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "/product/p-007", 3, 2, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:00:00Z"), "/Pricing", 3, 3, true),
+                new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "/home", 2, 2, false),
+                new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "/docs", 3, 1, false),
+                new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "/home", 9, 9, false)));
         try (Connection connection = eddy.store.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(AlertsUpsert.SQL)) {
             for (Alert alert : List.of(
@@ -121,15 +129,8 @@ class QueryIT {
 
     @Test
     void aRangeOfMoreRowsThanOneAnswerHoldsIsNamed() throws Exception {
-        // three series over 23 days of 2025: one row more than an answer holds
-        Instant start = Instant.parse("2025-01-01T00:00:00Z");
-        List<MinuteMetric> rows = new ArrayList<>();
-        for (int minute = 0; rows.size() <= MetricsQuery.MAX_ROWS; minute++) {
-            for (String event : List.of("a", "b", "c")) {
-                if (rows.size() <= MetricsQuery.MAX_ROWS) rows.add(new MinuteMetric(start.plusSeconds(60L * minute), event, 1, 1, true));
-            }
-        }
-        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.EVENTS, rows);
+        // three series over 23 days of 2025
+        List<MinuteMetric> rows = storeOneRowTooMany(MinuteView.EVENTS, Instant.parse("2025-01-01T00:00:00Z"), "a", "b", "c");
         String range = "from=2025-01-01T00:00:00Z&to=2025-01-31T00:00:00Z";
 
         HttpResponse<String> all = eddy.get("/v1/metrics/events?" + range, BEARER);
@@ -168,6 +169,129 @@ class QueryIT {
     }
 
     @Test
+    void topPagesByViewsOverTheRangeTiesInPageOrder() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/pages/top?from=2026-11-27T10:00:00Z&to=2026-11-27T10:02:00Z", BEARER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"pages":[
+                  {"page":"/home","views":7},
+                  {"page":"/Pricing","views":3},
+                  {"page":"/docs","views":3},
+                  {"page":"/product/p-007","views":3}]}"""));
+
+        HttpResponse<String> two = eddy.get("/v1/pages/top?from=2026-11-27T09:00:00Z&to=2026-11-27T11:00:00Z&limit=2", BEARER);
+        assertThat(json(two.body())).isEqualTo(json("""
+                {"pages":[{"page":"/docs","views":53},{"page":"/home","views":16}]}"""));
+
+        HttpResponse<String> none = eddy.get("/v1/pages/top?from=2026-11-27T12:00:00Z&to=2026-11-27T13:00:00Z", BEARER);
+        assertThat(json(none.body())).isEqualTo(json("""
+                {"pages":[]}"""));
+    }
+
+    @Test
+    void topPagesAreTenUnlessTheLimitSays() throws Exception {
+        // a day of its own: twelve pages, /page-12 with 12 views down to /page-01 with 1
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (int views = 1; views <= 12; views++) {
+            rows.add(new MinuteMetric(Instant.parse("2026-11-20T10:00:00Z"), "/page-%02d".formatted(views), views, 1, true));
+        }
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.PAGES, rows);
+        String range = "from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z";
+
+        JsonNode ten = json(eddy.get("/v1/pages/top?" + range, BEARER).body()).path("pages");
+        JsonNode all = json(eddy.get("/v1/pages/top?" + range + "&limit=1000", BEARER).body()).path("pages");
+
+        assertThat(ten).extracting(p -> p.path("views").asLong()).containsExactly(12L, 11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L);
+        assertThat(ten.get(0).path("page").asText()).isEqualTo("/page-12");
+        assertThat(all).hasSize(12);
+    }
+
+    @Test
+    void badLimitsAreNamed() throws Exception {
+        String top = "/v1/pages/top?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z&limit=";
+        for (String limit : List.of("0", "1001", "ten", "2.5", "-1")) {
+            HttpResponse<String> response = eddy.get(top + limit, BEARER);
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(json(response.body())).isEqualTo(json("""
+                    {"success":false,"errors":[{"field":"limit",
+                      "message":"limit must be a whole number from 1 to 1000, got '%s'"}]}""".formatted(limit)));
+        }
+    }
+
+    @Test
+    void pagesPerMinuteWithViewsAndVisitors() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/metrics/pages?from=2026-11-27T10:00:00Z&to=2026-11-27T10:02:00Z", BEARER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"interval":"minute","series":[
+                  {"start":"2026-11-27T10:00:00Z","page":"/Pricing","views":3,"visitors":3,"final":true},
+                  {"start":"2026-11-27T10:00:00Z","page":"/home","views":5,"visitors":4,"final":true},
+                  {"start":"2026-11-27T10:00:00Z","page":"/product/p-007","views":3,"visitors":2,"final":true},
+                  {"start":"2026-11-27T10:01:00Z","page":"/docs","views":3,"visitors":1,"final":false},
+                  {"start":"2026-11-27T10:01:00Z","page":"/home","views":2,"visitors":2,"final":false}]}"""));
+
+        HttpResponse<String> home = eddy.get("/v1/metrics/pages?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z&page=/home", BEARER);
+        assertThat(json(home.body())).isEqualTo(json("""
+                {"interval":"minute","series":[
+                  {"start":"2026-11-27T10:00:00Z","page":"/home","views":5,"visitors":4,"final":true},
+                  {"start":"2026-11-27T10:01:00Z","page":"/home","views":2,"visitors":2,"final":false},
+                  {"start":"2026-11-27T10:02:00Z","page":"/home","views":9,"visitors":9,"final":false}]}"""));
+    }
+
+    @Test
+    void pagesNeedAReadKeyAndARangeAndAPageAViewCanHold() throws Exception {
+        String range = "from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z";
+        for (String path : List.of("/v1/pages/top?" + range, "/v1/metrics/pages?" + range)) {
+            HttpResponse<String> missing = eddy.get(path, null);
+            HttpResponse<String> writeKeyInstead = eddy.get(path, "Bearer " + RunningServer.WRITE_KEY);
+            assertThat(missing.statusCode()).isEqualTo(401);
+            assertThat(error(missing).path("field").asText()).isEqualTo("Authorization");
+            assertThat(writeKeyInstead.statusCode()).isEqualTo(401);
+            assertThat(error(writeKeyInstead).path("message").asText()).isEqualTo("unknown read key");
+        }
+        for (String path : List.of("/v1/pages/top?to=2026-11-27T11:00:00Z", "/v1/metrics/pages?to=2026-11-27T11:00:00Z")) {
+            HttpResponse<String> noFrom = eddy.get(path, BEARER);
+            assertThat(noFrom.statusCode()).isEqualTo(400);
+            assertThat(error(noFrom).path("field").asText()).isEqualTo("from");
+            assertThat(error(noFrom).path("message").asText())
+                    .isEqualTo("from is required: an ISO-8601 instant such as 2026-11-27T10:00:00Z");
+        }
+        HttpResponse<String> tooLong = eddy.get("/v1/pages/top?from=2026-01-01T00:00:00Z&to=2026-11-27T00:00:00Z", BEARER);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(error(tooLong).path("field").asText()).isEqualTo("to");
+        assertThat(error(tooLong).path("message").asText()).contains("query.maxRange");
+
+        HttpResponse<String> nul = eddy.get("/v1/metrics/pages?" + range + "&page=/a%00b", BEARER);
+        HttpResponse<String> tooLongPage = eddy.get("/v1/metrics/pages?" + range + "&page=/" + "a".repeat(500), BEARER);
+        assertThat(List.of(nul, tooLongPage)).extracting(HttpResponse::statusCode).containsOnly(400);
+        assertThat(json(nul.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"page","message":"page must not contain the NUL character (U+0000)"}]}"""));
+        assertThat(json(tooLongPage.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"page",
+                  "message":"page must be at most 500 characters (UTF-16 units), got 501"}]}"""));
+    }
+
+    @Test
+    void aRangeOfMorePageRowsThanOneAnswerHoldsIsNamed() throws Exception {
+        // three pages over 23 days of 2024
+        List<MinuteMetric> rows = storeOneRowTooMany(MinuteView.PAGES, Instant.parse("2024-01-01T00:00:00Z"), "/a", "/b", "/c");
+        String range = "from=2024-01-01T00:00:00Z&to=2024-01-31T00:00:00Z";
+
+        HttpResponse<String> all = eddy.get("/v1/metrics/pages?" + range, BEARER);
+        HttpResponse<String> one = eddy.get("/v1/metrics/pages?" + range + "&page=/a", BEARER);
+        HttpResponse<String> top = eddy.get("/v1/pages/top?" + range, BEARER);
+
+        assertThat(all.statusCode()).isEqualTo(400);
+        assertThat(json(all.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"to",
+                  "message":"the range holds more than 100000 rows: narrow it, or ask for one page"}]}"""));
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(json(one.body()).path("series")).hasSize((int) rows.stream().filter(r -> r.event().equals("/a")).count());
+        assertThat(json(top.body())).isEqualTo(json("""
+                {"pages":[{"page":"/a","views":33334},{"page":"/b","views":33334},{"page":"/c","views":33333}]}"""));
+    }
+
+    @Test
     void openApiDescribesIngestAndQuery() throws Exception {
         JsonNode api = json(eddy.get("/openapi.json", null).body());
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
@@ -175,7 +299,22 @@ class QueryIT {
         assertThat(api.path("paths").has("/v1/metrics/events")).isTrue();
         assertThat(api.path("paths").has("/v1/live")).isTrue();
         assertThat(api.path("paths").has("/v1/alerts")).isTrue();
+        assertThat(api.path("paths").has("/v1/metrics/pages")).isTrue();
+        assertThat(api.path("paths").has("/v1/pages/top")).isTrue();
         assertThat(api.path("paths").has("/")).isTrue();
+    }
+
+    /**
+     * Stores a row of one view per name and minute, minute after minute from {@code start}, until
+     * it holds one row more than an answer does; returns the rows.
+     */
+    private List<MinuteMetric> storeOneRowTooMany(MinuteView view, Instant start, String... names) {
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (int i = 0; i <= MetricsQuery.MAX_ROWS; i++) {
+            rows.add(new MinuteMetric(start.plusSeconds(60L * (i / names.length)), names[i % names.length], 1, 1, true));
+        }
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), view, rows);
+        return rows;
     }
 
     private static JsonNode error(HttpResponse<String> response) {

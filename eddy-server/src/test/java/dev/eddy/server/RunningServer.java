@@ -58,7 +58,8 @@ final class RunningServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
-                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS), new AlertsQuery(store.dataSource()),
+                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
+                        new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
                         Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
     }

@@ -194,7 +194,7 @@ final class LiveFeed implements AutoCloseable {
         Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         try {
             List<MinuteMetric> rows = metrics.perMinute(to.minus(Duration.ofMinutes(MINUTES + 1)), to, Optional.empty());
-            String json = EventJson.MAPPER.writeValueAsString(QueryRoutes.EventsPerMinute.of(rows));
+            String json = EventJson.MAPPER.writeValueAsString(QueryRoutes.PerMinute.of(rows, QueryRoutes.EventRow::of));
             if (readFailing) LOG.info("live feed: reading the view works again");
             readFailing = false;
             return Optional.of(json);

@@ -6,8 +6,10 @@ import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
+import dev.eddy.store.metrics.Total;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,37 +17,67 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The query API over the views, and its live feed, guarded by read keys ({@code Authorization:
  * Bearer <key>}).
  */
 public final class QueryRoutes implements AutoCloseable {
-    private final MetricsQuery metrics;
+    /** Pages {@code /v1/pages/top} ranks when the request does not say. */
+    static final int DEFAULT_TOP = 10;
+
+    private final MetricsQuery events;
+    private final MetricsQuery pages;
     private final AlertsQuery alerts;
     private final ReadKeys readKeys;
     private final Duration maxRange;
     private final LiveFeed live;
 
-    /** @param clock what "now" is for the live feed's window */
-    public QueryRoutes(MetricsQuery metrics, AlertsQuery alerts, Set<String> readKeys, Duration maxRange, Clock clock) {
-        this.metrics = metrics;
+    /**
+     * @param events the query of {@link dev.eddy.store.metrics.MinuteView#EVENTS}
+     * @param pages the query of {@link dev.eddy.store.metrics.MinuteView#PAGES}
+     * @param clock what "now" is for the live feed's window
+     */
+    public QueryRoutes(MetricsQuery events, MetricsQuery pages, AlertsQuery alerts, Set<String> readKeys,
+                       Duration maxRange, Clock clock) {
+        this.events = events;
+        this.pages = pages;
         this.alerts = alerts;
         this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
-        this.live = new LiveFeed(metrics, clock);
+        this.live = new LiveFeed(events, clock);
     }
 
     /** One row of {@code /v1/metrics/events}. */
-    record Row(Instant start, String event, long count, long users, @JsonProperty("final") boolean isFinal) {
-        static Row of(MinuteMetric m) {
-            return new Row(m.start(), m.event(), m.count(), m.users(), m.isFinal());
+    record EventRow(Instant start, String event, long count, long users, @JsonProperty("final") boolean isFinal) {
+        static EventRow of(MinuteMetric m) {
+            return new EventRow(m.start(), m.event(), m.count(), m.users(), m.isFinal());
         }
     }
 
-    record EventsPerMinute(String interval, List<Row> series) {
-        static EventsPerMinute of(List<MinuteMetric> rows) {
-            return new EventsPerMinute("minute", rows.stream().map(Row::of).toList());
+    /** One row of {@code /v1/metrics/pages}: a page's views and distinct visitors in one minute. */
+    record PageRow(Instant start, String page, long views, long visitors, @JsonProperty("final") boolean isFinal) {
+        static PageRow of(MinuteMetric m) {
+            return new PageRow(m.start(), m.event(), m.count(), m.users(), m.isFinal());
+        }
+    }
+
+    /** The answer of {@code /v1/metrics/events} and {@code /v1/metrics/pages}. */
+    record PerMinute<R>(String interval, List<R> series) {
+        static <R> PerMinute<R> of(List<MinuteMetric> rows, Function<MinuteMetric, R> row) {
+            return new PerMinute<>("minute", rows.stream().map(row).toList());
+        }
+    }
+
+    /** The answer of {@code /v1/pages/top}. */
+    record TopPages(List<PageViews> pages) {}
+
+    /** A page and its views over the range: no visitors, which do not add up over minutes. */
+    record PageViews(String page, long views) {
+        static PageViews of(Total total) {
+            return new PageViews(total.name(), total.count());
         }
     }
 
@@ -53,7 +85,9 @@ public final class QueryRoutes implements AutoCloseable {
     record Alerts(List<Alert> alerts) {}
 
     public void register(Javalin app) {
-        app.get("/v1/metrics/events", this::eventsPerMinute);
+        app.get("/v1/metrics/events", perMinute(events, "event", ViewLimits::eventNameProblem, EventRow::of));
+        app.get("/v1/metrics/pages", perMinute(pages, "page", ViewLimits::pageProblem, PageRow::of));
+        app.get("/v1/pages/top", this::topPages);
         app.get("/v1/alerts", this::alertsOfMinutes);
         SseHandler liveStream = new SseHandler(live::join);
         app.get("/v1/live", ctx -> {
@@ -68,35 +102,69 @@ public final class QueryRoutes implements AutoCloseable {
         app.exception(QueryError.class, (e, ctx) -> ctx.status(400).json(QueryError.body(e.field, e.getMessage())));
     }
 
-    private void eventsPerMinute(Context ctx) {
+    /** The rows of a per-minute view in the range, optionally of the one name parameter {@code param} gives. */
+    private Handler perMinute(MetricsQuery view, String param, UnaryOperator<String> nameProblem,
+                              Function<MinuteMetric, ?> row) {
+        return ctx -> {
+            if (!readKeys.authorize(ctx)) return;
+            TimeRange range = range(ctx);
+            Optional<String> name = name(ctx, param, nameProblem);
+            List<MinuteMetric> found;
+            try {
+                found = view.perMinute(range.from(), range.to(), name);
+            } catch (MetricsQuery.TooManyRows e) {
+                throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
+                        + " rows: narrow it, or ask for one " + param);
+            }
+            ctx.json(PerMinute.of(found, row));
+        };
+    }
+
+    private void topPages(Context ctx) {
         if (!readKeys.authorize(ctx)) return;
-        TimeRange range = TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
-        Optional<String> event = Optional.ofNullable(ctx.queryParam("event")).filter(e -> !e.isEmpty());
-        // no row holds such a name, and PostgreSQL would fail on a NUL rather than find none
-        String badName = event.map(ViewLimits::eventNameProblem).orElse(null);
-        if (badName != null) throw new QueryError("event", "event " + badName);
-        List<MinuteMetric> found;
-        try {
-            found = metrics.perMinute(range.from(), range.to(), event);
-        } catch (MetricsQuery.TooManyRows e) {
-            throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
-                    + " rows: narrow it, or ask for one event");
-        }
-        ctx.json(EventsPerMinute.of(found));
+        TimeRange range = range(ctx);
+        int limit = limit(ctx.queryParam("limit"));
+        ctx.json(new TopPages(pages.top(range.from(), range.to(), limit).stream().map(PageViews::of).toList()));
     }
 
     private void alertsOfMinutes(Context ctx) {
         if (!readKeys.authorize(ctx)) return;
-        TimeRange range = TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
-        Optional<String> series = Optional.ofNullable(ctx.queryParam("series")).filter(e -> !e.isEmpty());
-        String badName = series.map(ViewLimits::eventNameProblem).orElse(null);
-        if (badName != null) throw new QueryError("series", "series " + badName);
+        TimeRange range = range(ctx);
+        Optional<String> series = name(ctx, "series", ViewLimits::eventNameProblem);
         try {
             ctx.json(new Alerts(alerts.alerts(range.from(), range.to(), series)));
         } catch (AlertsQuery.TooManyAlerts e) {
             throw new QueryError("to", "the range holds more than " + AlertsQuery.MAX_ROWS
                     + " alerts: narrow it, or ask for one series");
         }
+    }
+
+    private TimeRange range(Context ctx) {
+        return TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
+    }
+
+    /**
+     * The optional name the parameter {@code param} gives; refused when no row of the view could
+     * hold it, since PostgreSQL would fail on a NUL rather than find none.
+     */
+    private static Optional<String> name(Context ctx, String param, UnaryOperator<String> problem) {
+        Optional<String> name = Optional.ofNullable(ctx.queryParam(param)).filter(n -> !n.isEmpty());
+        String bad = name.map(problem).orElse(null);
+        if (bad != null) throw new QueryError(param, param + " " + bad);
+        return name;
+    }
+
+    /** How many pages to rank: {@value #DEFAULT_TOP} when not given. */
+    static int limit(String text) {
+        if (text == null || text.isEmpty()) return DEFAULT_TOP;
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MetricsQuery.MAX_TOP) return limit;
+        } catch (NumberFormatException notAWholeNumber) {
+            // refused below, as a number out of range is
+        }
+        throw new QueryError("limit", "limit must be a whole number from 1 to " + MetricsQuery.MAX_TOP
+                + ", got '" + text + "'");
     }
 
     /** Ends the live feed's connections. */
