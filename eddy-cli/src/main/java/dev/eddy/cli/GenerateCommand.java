@@ -55,7 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed and start give the same traffic (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users) to this JSON file")
+    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users, and views and visitors of each page) to this JSON file")
     Path truth;
 
     @Option(names = "--retry-timeout", defaultValue = "10m", description = "Give up retrying a batch after this long (default ${DEFAULT-VALUE})")

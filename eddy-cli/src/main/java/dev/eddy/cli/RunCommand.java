@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
                 + URLEncoder.encode(eddy.readKeys().get(0), StandardCharsets.UTF_8));
         out.println("  Ingest (Segment API):  " + eddy.url() + "/v1/batch   write key: " + String.join(", ", eddy.writeKeys()));
         out.println("  Query API:             " + eddy.url() + "/v1/metrics/events   read key: " + String.join(", ", eddy.readKeys()));
+        out.println("  Top pages:             " + eddy.url() + "/v1/pages/top   (per minute: /v1/metrics/pages)");
         out.println("  Alerts:                " + eddy.url() + "/v1/alerts   (and eddy.alerts; a series is judged"
                 + " once it has 10 minutes of history)");
         out.println("  Flink UI:              " + eddy.flinkUrl());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /** What a test reads from a running Eddy over HTTP, as any outside client would: the query API and /metrics. */
@@ -38,6 +39,26 @@ final class EddyApi {
                     row.path("count").asLong(), row.path("users").asLong(), row.path("final").asBoolean()));
         }
         return rows;
+    }
+
+    /** {@code GET /v1/metrics/pages?from=&to=}: the rows of [from, to) in the API's order, the page in {@code event}. */
+    List<MinuteMetric> pagesPerMinute(Instant from, Instant to) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get("/v1/metrics/pages?from=" + from + "&to=" + to, "Bearer " + readKey));
+        List<MinuteMetric> rows = new ArrayList<>();
+        for (JsonNode row : body.path("series")) {
+            rows.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("page").asText(),
+                    row.path("views").asLong(), row.path("visitors").asLong(), row.path("final").asBoolean()));
+        }
+        return rows;
+    }
+
+    /** {@code GET /v1/pages/top?from=&to=&limit=}: page and views, most viewed first. */
+    List<Map.Entry<String, Long>> topPages(Instant from, Instant to, int limit) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(
+                get("/v1/pages/top?from=" + from + "&to=" + to + "&limit=" + limit, "Bearer " + readKey));
+        List<Map.Entry<String, Long>> pages = new ArrayList<>();
+        for (JsonNode page : body.path("pages")) pages.add(Map.entry(page.path("page").asText(), page.path("views").asLong()));
+        return pages;
     }
 
     /** {@code GET /v1/alerts?from=&to=}: the alerts of the minutes in [from, to), in the API's order. */

@@ -5,27 +5,56 @@ import static org.awaitility.Awaitility.await;
 
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.workload.truth.TruthFile;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The end-to-end tests' verdict: the query API answers exactly the generator's ground truth,
- * every (minute, series) row with its count and distinct users, in the API's order, and every
- * row final.
+ * every (minute, series) and every (minute, page) row with its count and distinct users, in the
+ * API's order, and every row final; and the top pages of those minutes.
  */
 final class ExactViews {
 
     private ExactViews() {}
 
     /**
-     * Waits until {@code GET /v1/metrics/events} over the truth's minutes equals the truth. The
-     * last minute turns final only once the input has been quiet for a while (the quiet-tail
-     * watermark).
+     * Waits until {@code GET /v1/metrics/events} and {@code /v1/metrics/pages} over the truth's
+     * minutes equal the truth, then checks {@code /v1/pages/top} over them. The last minute turns
+     * final only once the input has been quiet for a while (the quiet-tail watermark).
      */
     static void awaitEqual(EddyApi api, TruthFile truth, Duration timeout) {
         awaitRows(api, truth.series(), timeout);
+        Instant from = truth.series().get(0).start();
+        Instant to = truth.series().get(truth.series().size() - 1).start().plus(1, ChronoUnit.MINUTES);
+        assertThat(truth.pages()).as("ground truth of pages").isNotEmpty();
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(api.pagesPerMinute(from, to))
+                        .as("rows of /v1/metrics/pages?from=%s&to=%s", from, to)
+                        .containsExactlyElementsOf(truth.pages()));
+        try {
+            assertThat(api.topPages(from, to, TOP)).as("/v1/pages/top?from=%s&to=%s", from, to)
+                    .containsExactlyElementsOf(topPages(truth));
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("GET /v1/pages/top failed", e);
+        }
+    }
+
+    private static final int TOP = 10;
+
+    /** The truth's pages by views over all its minutes, most first, ties in Java's order of pages. */
+    private static List<Map.Entry<String, Long>> topPages(TruthFile truth) {
+        Map<String, Long> views = new HashMap<>();
+        for (MinuteMetric page : truth.pages()) views.merge(page.event(), page.count(), Long::sum);
+        return views.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP)
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /** Waits until the truth's rows show with their final figures but none of them final yet: the minutes are still open. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
@@ -65,7 +66,7 @@ class TrafficRunTest {
         return new Event(m.get("messageId").asText(), EventType.fromWireName(m.get("type").asText()),
                 m.path("event").textValue(), m.path("name").textValue(), m.path("userId").textValue(),
                 m.path("anonymousId").textValue(), null, null, null, Instant.parse(m.get("timestamp").asText()),
-                null, null, null, null, null, null);
+                null, null, null, m.get("properties") instanceof ObjectNode properties ? properties : null, null, null);
     }
 
     @Test

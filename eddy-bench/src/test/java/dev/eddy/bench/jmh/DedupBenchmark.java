@@ -65,7 +65,7 @@ public class DedupBenchmark {
     @Benchmark
     public void first() throws Exception {
         AnalyticsEvent sample = events[(int) (sequence % events.length)];
-        AnalyticsEvent fresh = new AnalyticsEvent("new-" + sequence++, sample.series(), sample.userKey(),
+        AnalyticsEvent fresh = new AnalyticsEvent("new-" + sequence++, sample.series(), sample.page(), sample.userKey(),
                 sample.timestampMillis(), sample.eventJson());
         harness.processElement(new StreamRecord<>(fresh, fresh.timestampMillis()));
         harness.getOutput().clear();

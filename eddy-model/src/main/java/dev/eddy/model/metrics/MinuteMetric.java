@@ -8,5 +8,8 @@ import java.time.Instant;
  * exact number of distinct users. {@code isFinal} is false while the minute is still open and
  * becomes true once the watermark passed its end (late events within the allowed lateness
  * still update a final row).
+ *
+ * <p>A row of the pages view has the same shape: {@code event} is the page (a path, or a
+ * screen's name), {@code count} its views, {@code users} its distinct visitors.
  */
 public record MinuteMetric(Instant start, String event, long count, long users, boolean isFinal) {}

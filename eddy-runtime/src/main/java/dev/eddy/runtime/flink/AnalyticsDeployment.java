@@ -195,7 +195,8 @@ public final class AnalyticsDeployment implements AutoCloseable {
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(target.host(), target.restPort(), conf,
                 target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()),
-                new AnalyticsJob.Sinks(MetricsSink.upserting(views, MinuteView.EVENTS), AnalyticsKafka.lateEventsSink(bootstrap),
+                new AnalyticsJob.Sinks(MetricsSink.upserting(views, MinuteView.EVENTS),
+                        MetricsSink.upserting(views, MinuteView.PAGES), AnalyticsKafka.lateEventsSink(bootstrap),
                         AnalyticsKafka.alertsSink(bootstrap), AlertsSink.upserting(views)),
                 settings(config));
         env.executeAsync(JOB_NAME);

@@ -2,6 +2,7 @@ package dev.eddy.stream.event;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.metrics.ViewLimits;
 
 /**
  * What the analytics job carries per event: the canonical {@link Event} holds Jackson trees that
@@ -11,16 +12,17 @@ import dev.eddy.model.EventType;
  *
  * @param dedupKey {@link Event#dedupKey()}
  * @param series the metric series ({@link #seriesOf(Event)}), or null for types not counted
+ * @param page the page viewed ({@link #pageOf(Event)}), or null for events that view none
  * @param userKey {@link Event#userKey()}, null when the event has no user
  * @param timestampMillis event time, epoch milliseconds
  * @param eventJson the canonical JSON of the event, as read from {@code eddy.events}
  */
 public record AnalyticsEvent(
-        String dedupKey, String series, String userKey, long timestampMillis, byte[] eventJson) {
+        String dedupKey, String series, String page, String userKey, long timestampMillis, byte[] eventJson) {
 
     public static AnalyticsEvent of(Event event, byte[] eventJson) {
         return new AnalyticsEvent(
-                event.dedupKey(), seriesOf(event), event.userKey(),
+                event.dedupKey(), seriesOf(event), pageOf(event), event.userKey(),
                 event.timestamp().toEpochMilli(), eventJson);
     }
 
@@ -42,13 +44,39 @@ public record AnalyticsEvent(
         };
     }
 
+    /**
+     * The page an event views, as the pages view holds it ({@link ViewLimits#fitPage}): a page
+     * call's {@code properties.path} (what Segment's browser library sends, from the address
+     * bar), else its name; a screen call's name; null for other types and for a page or screen
+     * without either. Paths and screen names share one ranking, as app screens are an app's pages.
+     */
+    public static String pageOf(Event event) {
+        var path = event.properties().get("path");
+        return pageOf(event.type(), event.name(), path != null && path.isTextual() ? path.textValue() : null);
+    }
+
+    /** {@link #pageOf(Event)} from the type, the {@code name} field and a textual {@code properties.path}. */
+    public static String pageOf(EventType type, String name, String path) {
+        String page = switch (type) {
+            case PAGE -> path != null && !path.isBlank() ? path : name;
+            case SCREEN -> name;
+            case TRACK, IDENTIFY, GROUP, ALIAS -> null;
+        };
+        return page == null || page.isBlank() ? null : ViewLimits.fitPage(page);
+    }
+
     /** The same event counted at another time; its JSON, handed on unchanged when late, keeps the original. */
     public AnalyticsEvent at(long otherTimestampMillis) {
-        return new AnalyticsEvent(dedupKey, series, userKey, otherTimestampMillis, eventJson);
+        return new AnalyticsEvent(dedupKey, series, page, userKey, otherTimestampMillis, eventJson);
     }
 
     /** Whether the event counts in the per-minute metrics. */
     public boolean counted() {
         return series != null;
+    }
+
+    /** Whether the event counts in the pages view. */
+    public boolean viewsPage() {
+        return page != null;
     }
 }

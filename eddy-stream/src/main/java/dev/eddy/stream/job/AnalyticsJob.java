@@ -22,7 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics →
- * anomaly alerts, with events too late for their minute to a separate sink. Sources and sinks are arguments, so the
+ * anomaly alerts, with events too late for their minute to a separate sink; and beside the
+ * metrics, dedup → per-minute views of each page. Sources and sinks are arguments, so the
  * same graph runs on Kafka and a SQL view in production and on generated data in tests.
  *
  * <p>Each stateful step has a fixed uid: changing one orphans its state in existing checkpoints.
@@ -33,6 +34,8 @@ public final class AnalyticsJob {
     public static final String DEDUP_UID = "eddy-dedup";
     public static final String MINUTE_METRICS_UID = "eddy-minute-metrics";
     public static final String METRICS_SINK_UID = "eddy-minute-metrics-sink";
+    public static final String PAGE_METRICS_UID = "eddy-page-metrics";
+    public static final String PAGE_METRICS_SINK_UID = "eddy-page-metrics-sink";
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
     public static final String ALERTS_UID = "eddy-anomaly-alerts";
     public static final String ALERTS_SINK_UID = "eddy-alerts-sink";
@@ -80,13 +83,17 @@ public final class AnalyticsJob {
      *
      * @param metrics the per-minute rows, live and final; must be an idempotent upsert by
      *     (start, event): a row is re-emitted as its figures grow and after a restore
+     * @param pages the per-minute views and distinct visitors of each page, in rows whose event is
+     *     the page ({@code AnalyticsEvent.pageOf}); an idempotent upsert by (start, page), as metrics
      * @param late events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
      * @param alerts the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly once
      *     if the sink commits with checkpoints (a restored job emits again what followed its
      *     checkpoint)
      * @param alertsView the alerts again, for the query API; an idempotent upsert by the alert's id
      */
-    public record Sinks(Sink<MinuteMetric> metrics, Sink<LateEvent> late, Sink<Alert> alerts, Sink<Alert> alertsView) {}
+    public record Sinks(
+            Sink<MinuteMetric> metrics, Sink<MinuteMetric> pages, Sink<LateEvent> late, Sink<Alert> alerts,
+            Sink<Alert> alertsView) {}
 
     /**
      * Adds the job to {@code env}. The sinks of the views run at the parallelism of the step they
@@ -101,19 +108,30 @@ public final class AnalyticsJob {
     public static void build(StreamExecutionEnvironment env, Source<AnalyticsEvent, ?, ?> source, Sinks sinks,
                              Settings settings) {
         env.getConfig().enableObjectReuse();
-        SingleOutputStreamOperator<MinuteMetric> metrics = env
+        SingleOutputStreamOperator<AnalyticsEvent> unique = env
                 .fromSource(source, watermarks(settings), "eddy.events")
                 .uid(SOURCE_UID)
                 .filter(AnalyticsEvent::counted)
                 .name("counted types")
                 .keyBy(AnalyticsEvent::dedupKey)
                 .transform("dedup", TypeInformation.of(AnalyticsEvent.class), new Deduplicator(settings.dedupTtl()))
-                .uid(DEDUP_UID)
+                .uid(DEDUP_UID);
+        SingleOutputStreamOperator<MinuteMetric> metrics = unique
                 .keyBy(WindowKey::of)
                 .transform("minute metrics", TypeInformation.of(MinuteMetric.class),
                         new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))
                 .uid(MINUTE_METRICS_UID);
         metrics.sinkTo(sinks.metrics()).uid(METRICS_SINK_UID).name("minute metrics sink");
+        // the same windows, per page: late page views are kept (once) by the series' step above
+        unique.filter(AnalyticsEvent::viewsPage)
+                .name("page views")
+                .keyBy(WindowKey::ofPage)
+                .transform("page metrics", TypeInformation.of(MinuteMetric.class),
+                        MinuteMetricsOperator.droppingLateEvents(settings.allowedLateness(), settings.liveUpdateInterval()))
+                .uid(PAGE_METRICS_UID)
+                .sinkTo(sinks.pages())
+                .uid(PAGE_METRICS_SINK_UID)
+                .name("page metrics sink");
         metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)
                 .sinkTo(sinks.late())
                 .uid(LATE_SINK_UID)

@@ -16,12 +16,12 @@ import java.time.LocalDate;
  * {@code AnalyticsEvent.of(EventJson.decode(json), json)} gives, at a fraction of the cost.
  *
  * <p>Decoding the whole {@link Event} builds Jackson trees of its properties, context and traits
- * and parses four instants, only for the job to keep five values. Instead one streaming pass
- * reads the top-level fields the job needs and skips the rest. That pass only accepts records in
- * the shape {@link EventJson#encode} writes (strings as JSON strings, instants as {@code
- * Instant.toString()} does, objects as objects, the required fields present) and checks every
- * field of {@link Event} as strictly as the full decode would, so whatever it accepts the full
- * decode accepts with the same values. Anything else (numbers where strings belong, other date
+ * and parses four instants, only for the job to keep six values. Instead one streaming pass
+ * reads the top-level fields the job needs (and a page's {@code properties.path}) and skips the
+ * rest. That pass only accepts records in the shape {@link EventJson#encode} writes (strings as
+ * JSON strings, instants as {@code Instant.toString()} does, objects as objects, the required
+ * fields present) and checks every field of {@link Event} as strictly as the full decode would,
+ * so whatever it accepts the full decode accepts with the same values. Anything else (numbers where strings belong, other date
  * forms, a missing or unknown type, bad JSON) goes to the full decode, which decides.
  */
 final class AnalyticsEventReader {
@@ -60,6 +60,8 @@ final class AnalyticsEventReader {
         String messageId = null;
         EventType type = null;
         String eventName = null;
+        String name = null;
+        String path = null;
         String userId = null;
         String anonymousId = null;
         String source = null;
@@ -77,10 +79,12 @@ final class AnalyticsEventReader {
                     case "anonymousId" -> anonymousId = string(parser, value);
                     case "source" -> source = string(parser, value);
                     case "timestamp" -> timestamp = instantMillis(parser, value);
+                    case "name" -> name = string(parser, value);
+                    case "properties" -> path = pathOfProperties(parser, value);
                     // not needed, but checked so that no record the full decode refuses gets through
-                    case "name", "groupId", "previousId" -> string(parser, value);
+                    case "groupId", "previousId" -> string(parser, value);
                     case "originalTimestamp", "sentAt", "receivedAt" -> instantMillis(parser, value);
-                    case "properties", "context", "traits" -> object(parser, value);
+                    case "context", "traits" -> object(parser, value);
                     default -> parser.skipChildren();
                 }
             }
@@ -88,7 +92,23 @@ final class AnalyticsEventReader {
         // the canonical event requires these
         if (messageId == null || type == null || timestamp == ABSENT) throw new NotCanonicalShape();
         return new AnalyticsEvent(Event.dedupKey(source, messageId), AnalyticsEvent.seriesOf(type, eventName),
-                Event.userKey(userId, anonymousId), timestamp, json);
+                AnalyticsEvent.pageOf(type, name, path), Event.userKey(userId, anonymousId), timestamp, json);
+    }
+
+    /**
+     * The {@code path} of a properties object when it is a string, as the full decode's tree would
+     * give it (the last of duplicate fields wins, nested fields named so do not count); skips the rest.
+     */
+    private static String pathOfProperties(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {
+        if (value == JsonToken.VALUE_NULL) return null;
+        if (value != JsonToken.START_OBJECT) throw new NotCanonicalShape();
+        String path = null;
+        for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+            JsonToken fieldValue = parser.nextToken();
+            if (field.equals("path")) path = fieldValue == JsonToken.VALUE_STRING ? parser.getText() : null;
+            parser.skipChildren();
+        }
+        return path;
     }
 
     private static String string(JsonParser parser, JsonToken value) throws IOException, NotCanonicalShape {

@@ -33,7 +33,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per-minute event count and exact distinct users of one series, live then final.
+ * Per-minute event count and exact distinct users of one series, live then final; the same for
+ * the views of one page in the pages step (keyed by {@link WindowKey#ofPage}).
  *
  * <p>Keyed by {@link WindowKey}, so each key is one window. While the window is open its figures
  * go out at most once per update interval, and only when they changed (a processing-time timer).
@@ -96,6 +97,8 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
     private final int mirrorCapacity;
+    /** Whether too-late events go to {@link #TOO_LATE} and count in {@link #LATE_METRIC}. */
+    private final boolean keepsLateEvents;
 
     private transient ValueState<MinuteTally> tally;
     private transient MapState<String, Boolean> users;
@@ -113,14 +116,28 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private transient long idleFrom;
 
     public MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval) {
-        this(allowedLateness, updateInterval, MIRROR_CAPACITY);
+        this(allowedLateness, updateInterval, MIRROR_CAPACITY, true);
     }
 
     /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
     MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity) {
+        this(allowedLateness, updateInterval, mirrorCapacity, true);
+    }
+
+    private MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity,
+                                  boolean keepsLateEvents) {
         this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
         this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
         this.mirrorCapacity = mirrorCapacity;
+        this.keepsLateEvents = keepsLateEvents;
+    }
+
+    /**
+     * One that drops too-late events without a word: for a second view of the same events (the
+     * pages), whose late events the first one (the series) already keeps and counts.
+     */
+    public static MinuteMetricsOperator droppingLateEvents(Duration allowedLateness, Duration updateInterval) {
+        return new MinuteMetricsOperator(allowedLateness, updateInterval, MIRROR_CAPACITY, false);
     }
 
     @Override
@@ -197,9 +214,11 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         long start = key.minuteStart();
         long watermark = watermark();
         if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
-            late.inc();
-            LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
-            output.collect(TOO_LATE, new StreamRecord<>(tooLate, element.getTimestamp()));
+            if (keepsLateEvents) {
+                late.inc();
+                LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
+                output.collect(TOO_LATE, new StreamRecord<>(tooLate, element.getTimestamp()));
+            }
             return;
         }
         WindowMirror.Window window = window(key);

@@ -3,6 +3,8 @@ package dev.eddy.stream.event;
 import static dev.eddy.stream.event.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import dev.eddy.model.alerts.Alert;
@@ -23,6 +25,39 @@ class AnalyticsEventTest {
                 .isEqualTo("Order Completed");
         assertThat(AnalyticsEvent.seriesOf(event("2", EventType.PAGE, "Pricing", "u", 0))).isEqualTo("page");
         assertThat(AnalyticsEvent.seriesOf(event("3", EventType.SCREEN, "Home", "u", 0))).isEqualTo("screen");
+    }
+
+    @Test
+    void aPageIsItsPathElseItsNameAndAScreenItsName() {
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, "Pricing", "/pricing")).isEqualTo("/pricing");
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, "Pricing", null)).isEqualTo("Pricing");
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, "Pricing", " ")).isEqualTo("Pricing");
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, null, null)).isNull();
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, " ", null)).isNull();
+        assertThat(AnalyticsEvent.pageOf(EventType.SCREEN, "Cart", "/ignored")).isEqualTo("Cart");
+        assertThat(AnalyticsEvent.pageOf(EventType.SCREEN, null, "/ignored")).isNull();
+        for (EventType type : new EventType[] {EventType.TRACK, EventType.IDENTIFY, EventType.GROUP, EventType.ALIAS}) {
+            assertThat(AnalyticsEvent.pageOf(type, "Pricing", "/pricing")).as(type.name()).isNull();
+        }
+    }
+
+    @Test
+    void aPageLongerThanTheViewHoldsIsCut() {
+        String path = "/" + "x".repeat(800);
+
+        assertThat(AnalyticsEvent.pageOf(EventType.PAGE, null, path)).isEqualTo(path.substring(0, 500));
+    }
+
+    @Test
+    void takesThePageOfAPageCallFromItsProperties() {
+        Instant ts = Instant.parse("2024-05-01T10:15:30Z");
+        ObjectNode properties = JsonNodeFactory.instance.objectNode().put("path", "/docs").put("title", "Docs");
+        Event page = new Event("m-1", EventType.PAGE, null, "Docs", "u", null, null, null, null, ts, ts, ts, ts,
+                properties, null, null);
+
+        assertThat(AnalyticsEvent.of(page, new byte[0]).page()).isEqualTo("/docs");
+        assertThat(AnalyticsEvent.of(page, new byte[0]).viewsPage()).isTrue();
+        assertThat(AnalyticsEvent.of(event("2", EventType.TRACK, "Clicked", "u", 0), new byte[0]).viewsPage()).isFalse();
     }
 
     @Test

@@ -55,6 +55,7 @@ class AnalyticsJobIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         CollectingSink<MinuteMetric> metrics = new CollectingSink<>();
+        CollectingSink<MinuteMetric> pages = new CollectingSink<>();
         CollectingSink<LateEvent> late = new CollectingSink<>();
         DataGeneratorSource<AnalyticsEvent> source = new DataGeneratorSource<>(
                 i -> {
@@ -64,15 +65,16 @@ class AnalyticsJobIT {
                 EVENTS,
                 TypeInformation.of(AnalyticsEvent.class));
 
-        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(metrics, late, new CollectingSink<>(), new CollectingSink<>()),
+        AnalyticsJob.build(env, source,
+                new AnalyticsJob.Sinks(metrics, pages, late, new CollectingSink<>(), new CollectingSink<>()),
                 AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
-        Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
-        for (MinuteMetric m : metrics.received()) {
-            lastPerSeries.put(new Series(m.start(), m.event()), m);
-        }
-        assertThat(lastPerSeries).isEqualTo(groundTruth());
+        assertThat(lastPerKey(metrics.received())).isEqualTo(groundTruth(SERIES));
+        assertThat(lastPerKey(pages.received())).isEqualTo(groundTruth(PAGE));
+        assertThat(groundTruth(PAGE).keySet().stream().map(Series::event).distinct())
+                .as("paths, and names of pages without one and of screens")
+                .containsExactlyInAnyOrder("/", "/pricing", "/docs/intro", "/docs/api", "Home", "Pricing", "Docs");
         assertThat(late.received()).as("the traffic is never an hour late").isEmpty();
     }
 
@@ -98,13 +100,12 @@ class AnalyticsJobIT {
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), Duration.ofSeconds(2),
                 defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts());
 
-        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(metrics, late, new CollectingSink<>(), new CollectingSink<>()), settings);
+        AnalyticsJob.build(env, source,
+                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
+                settings);
         env.execute("backlog-it");
 
-        Map<Series, MinuteMetric> lastPerSeries = new LinkedHashMap<>();
-        for (MinuteMetric m : metrics.received()) {
-            lastPerSeries.put(new Series(m.start(), m.event()), m);
-        }
+        Map<Series, MinuteMetric> lastPerSeries = lastPerKey(metrics.received());
         assertThat(late.received()).isEmpty();
         assertThat(lastPerSeries.values()).allMatch(MinuteMetric::isFinal);
         assertThat(lastPerSeries.values().stream().mapToLong(MinuteMetric::count).sum()).isEqualTo(events);
@@ -128,7 +129,8 @@ class AnalyticsJobIT {
                 i -> ALERT_TRAFFIC.get((int) (long) i), ALERT_TRAFFIC.size(), TypeInformation.of(AnalyticsEvent.class));
 
         CollectingSink<Alert> alertsView = new CollectingSink<>();
-        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
+        AnalyticsJob.build(env, source,
+                new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
                 AnalyticsJob.Settings.defaults());
         env.execute("alerts-it");
 
@@ -164,20 +166,41 @@ class AnalyticsJobIT {
         return events;
     }
 
+    /** The last row of each (minute, series or page): the row the view keeps. */
+    private static Map<Series, MinuteMetric> lastPerKey(List<MinuteMetric> rows) {
+        Map<Series, MinuteMetric> last = new LinkedHashMap<>();
+        for (MinuteMetric m : rows) last.put(new Series(m.start(), m.event()), m);
+        return last;
+    }
+
+    /** What an event counts under in one view, or null when it does not count there. */
+    private interface Dimension {
+        String of(Event e);
+    }
+
+    private static final Dimension SERIES = e -> switch (e.type()) {
+        case TRACK -> e.event();
+        case PAGE -> "page";
+        case SCREEN -> "screen";
+        default -> null;
+    };
+
+    /** A page call's path, else its name; a screen call's name. */
+    private static final Dimension PAGE = e -> switch (e.type()) {
+        case PAGE -> e.properties().has("path") ? e.properties().get("path").asText() : e.name();
+        case SCREEN -> e.name();
+        default -> null;
+    };
+
     /** Computed from the generated events alone, without the job's code. */
-    private static Map<Series, MinuteMetric> groundTruth() {
+    private static Map<Series, MinuteMetric> groundTruth(Dimension dimension) {
         Set<String> seen = new HashSet<>();
         Map<Series, Long> counts = new HashMap<>();
         Map<Series, Set<String>> users = new HashMap<>();
         for (long i = 0; i < EVENTS; i++) {
             Event e = SyntheticTraffic.event(i);
             if (!seen.add(e.messageId())) continue;
-            String series = switch (e.type()) {
-                case TRACK -> e.event();
-                case PAGE -> "page";
-                case SCREEN -> "screen";
-                default -> null;
-            };
+            String series = dimension.of(e);
             if (series == null) continue;
             long millis = e.timestamp().toEpochMilli();
             Series key = new Series(Instant.ofEpochMilli(millis - Math.floorMod(millis, 60_000L)), series);

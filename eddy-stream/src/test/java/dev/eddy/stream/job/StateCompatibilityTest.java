@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
  * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1} and {@code anomaly-alerts-v1} files
  * by this version. The two metrics files hold the same state, as they should: the operator kept the
- * state and timer names; they differ in the snapshot's ids only. When a step's state changes shape on purpose,
+ * state and timer names; they differ in the snapshot's ids only. The pages step is the same operator
+ * as the metrics, so their files stand for its state too. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
  * the new ones: {@code mvn -pl eddy-stream test -Dtest=StateCompatibilityTest
  * -Deddy.state.write=$PWD/eddy-stream/src/test/resources/state}.

@@ -80,12 +80,29 @@ class AnalyticsEventReaderTest {
                 "{\"future\":{\"a\":[1,{\"b\":null}]},\"messageId\":\"m\",\"x\":[],\"type\":\"screen\",\"y\":true" + ts + "} {}",
                 "{\"messageId\":\"m\",\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"plan\":\"pro\"}" + ts + "}",
                 "{\"messageId\":\"m\",\"type\":\"track\",\"event\":null,\"context\":null" + ts + "}",
-                "{\"messageId\":\"m\",\"type\":\"track\",\"event\":\"E\",\"timestamp\":\"0001-01-01T00:00:00.1Z\"}");
+                "{\"messageId\":\"m\",\"type\":\"track\",\"event\":\"E\",\"timestamp\":\"0001-01-01T00:00:00.1Z\"}",
+                // a page's path: the last of duplicates, a string only, else the name
+                "{\"messageId\":\"m\",\"type\":\"page\",\"name\":\"Home\",\"properties\":{\"path\":\"/a\",\"x\":{\"path\":\"/n\"},"
+                        + "\"path\":\"/b\"}" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":\"page\",\"name\":\"Home\",\"properties\":{\"path\":\"/a\",\"path\":7}" + ts + "}",
+                "{\"messageId\":\"m\",\"type\":\"page\",\"properties\":{\"path\":null}" + ts + "}");
         for (String record : records) {
             byte[] json = utf8(record);
 
             assertThat(AnalyticsEventReader.readCanonical(json)).as(record).isNotNull().isEqualTo(fullDecode(json));
         }
+    }
+
+    @Test
+    void readsThePageFromTheLastPathOfThePropertiesOnly() throws IOException {
+        String head = "{\"messageId\":\"m\",\"type\":\"page\",\"name\":\"Home\",\"timestamp\":\"2024-05-01T10:15:30Z\"";
+
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":\"/a\",\"path\":\"/b\"}}")).page())
+                .isEqualTo("/b");
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"x\":{\"path\":\"/nested\"}}}")).page())
+                .isEqualTo("Home");
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":[\"/a\"]}}")).page())
+                .isEqualTo("Home");
     }
 
     @Test
@@ -161,6 +178,13 @@ class AnalyticsEventReaderTest {
         node.put("price", random.nextDouble());
         node.putArray("items").add("a").add(random.nextLong()).addObject().put("messageId", "nested");
         node.putNull("nothing");
+        // a page's path: a string, or something else the page does not come from
+        switch (random.nextInt(4)) {
+            case 0 -> node.put("path", pick(random, NAMES) == null ? "/" : "/" + pick(random, NAMES));
+            case 1 -> node.put("path", random.nextInt());
+            case 2 -> node.putObject("path").put("path", "/nested");
+            default -> { }
+        }
         if (depth > 0) node.set("child", randomObject(random, depth - 1));
         return node;
     }

@@ -176,6 +176,34 @@ class MinuteMetricsOperatorTest {
     }
 
     @Test
+    void countsThePagesOfPageViewsAndDropsTheirLateOnesWithoutAWordWhenAskedTo() throws Exception {
+        try (var pages = new KeyedOneInputStreamOperatorTestHarness<>(
+                MinuteMetricsOperator.droppingLateEvents(LATENESS, INTERVAL), WindowKey::ofPage,
+                TypeInformation.of(WindowKey.class))) {
+            pages.open();
+            for (AnalyticsEvent view : List.of(pageView("p1", "/pricing", "alice", START + 1_000),
+                    pageView("p2", "/pricing", "bob", START + 2_000), pageView("p3", "/pricing", "alice", START + 3_000),
+                    pageView("p4", "/", "alice", START + 4_000))) {
+                pages.processElement(view, view.timestampMillis());
+            }
+            pages.processWatermark(END - 1 + LATENESS.toMillis());
+            AnalyticsEvent tooLate = pageView("p5", "/pricing", "carol", START + 5_000);
+            pages.processElement(tooLate, tooLate.timestampMillis());
+
+            assertThat(pages.extractOutputValues()).containsExactlyInAnyOrder(
+                    new MinuteMetric(MINUTE, "/pricing", 3, 2, true), new MinuteMetric(MINUTE, "/", 1, 1, true));
+            assertThat(pages.getSideOutput(MinuteMetricsOperator.TOO_LATE)).isNull();
+            assertThat(pages.numKeyedStateEntries()).isZero();
+            assertThat(pages.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static AnalyticsEvent pageView(String messageId, String path, String user, long timestampMillis) {
+        AnalyticsEvent page = analytics(TestEvents.event(messageId, EventType.PAGE, "Page", user, timestampMillis));
+        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), timestampMillis, page.eventJson());
+    }
+
+    @Test
     void dropsStateAndTimersAfterTheAllowedLatenessFlushingPendingFigures() throws Exception {
         send(analyticsTrack("m1", "Signed Up", "alice", START + 1_000));
         send(analyticsTrack("m2", "Clicked", null, START + 1_000));

@@ -18,7 +18,9 @@ import java.util.stream.IntStream;
 
 /**
  * An endless, deterministic stream of simulated Segment messages: sessions of page/screen views,
- * track events along a funnel, and identify calls when a user logs in.
+ * track events along a funnel, and identify calls when a user logs in. Each session is about one
+ * of 50 products: its pages after the first have the product in their path ({@code
+ * /product/p-007}), its track events in their properties.
  *
  * <p>The same (seed, start, rate, profile) give byte-identical messages, messageIds included:
  * they are derived from the seed, the start and the rate, so a second run at another time does
@@ -187,7 +189,7 @@ public final class TrafficGenerator implements Iterator<SegmentMessage> {
             Event event = current.type() == EventType.TRACK
                     ? event(messageId, EventType.TRACK, current.name(), null, timestamp, productProperties(), null)
                     : event(messageId, user.mobile ? EventType.SCREEN : EventType.PAGE, null, current.name(),
-                            timestamp, pageProperties(current.name()), null);
+                            timestamp, pageProperties(current.name(), step > 0), null);
             boolean goesOn = step + 1 < profile.funnel().size() && random.nextDouble() < current.continueProbability()
                     && !outageBefore(step + 1, seq);
             if (goesOn) step++;
@@ -209,9 +211,11 @@ public final class TrafficGenerator implements Iterator<SegmentMessage> {
             return properties;
         }
 
-        private ObjectNode pageProperties(String pageName) {
+        /** @param ofProduct whether the page is about the session's product: every page after the first step */
+        private ObjectNode pageProperties(String pageName, boolean ofProduct) {
             ObjectNode properties = JsonNodeFactory.instance.objectNode();
-            String path = "/" + pageName.toLowerCase(Locale.ROOT).replace(' ', '-');
+            String path = "/" + pageName.toLowerCase(Locale.ROOT).replace(' ', '-')
+                    + (ofProduct ? "/" + product.toLowerCase(Locale.ROOT) : "");
             properties.put("path", path);
             if (!user.mobile) properties.put("url", "https://shop.example.com" + path);
             properties.put("product_id", product);

@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * per (event-time minute in UTC, series) the number of events and of distinct users. The series
  * is the track event's name, {@code page} or {@code screen}; identify, group and alias calls are
  * not counted. Users are {@link Event#userKey()}, so a userId and an equal anonymousId stay
- * two users. An event whose {@link Event#dedupKey()} was already seen counts once.
+ * two users. An event whose {@link Event#dedupKey()} was already seen counts once. And the same
+ * per (minute, page): a page call's {@code properties.path}, else its name, and a screen call's
+ * name.
  *
  * <p>Keeps every user of every (minute, series) and every dedup key: meant for runs of up to
  * a few million events. Thread-safe.
@@ -27,6 +29,7 @@ public final class GroundTruth {
 
     private final Set<String> seen = new HashSet<>();
     private final Map<Instant, Map<String, Cell>> minutes = new TreeMap<>();
+    private final Map<Instant, Map<String, Cell>> pageMinutes = new TreeMap<>();
 
     /** The series an event counts in, or null when its type is not counted. */
     public static String series(Event event) {
@@ -38,17 +41,31 @@ public final class GroundTruth {
         };
     }
 
+    /** The page an event views, or null when it views none. */
+    public static String page(Event event) {
+        return switch (event.type()) {
+            case PAGE -> event.properties().path("path").isTextual() ? event.properties().get("path").textValue()
+                    : event.name();
+            case SCREEN -> event.name();
+            case TRACK, IDENTIFY, GROUP, ALIAS -> null;
+        };
+    }
+
     /** @return false when the event is a duplicate of one already added */
     public synchronized boolean add(Event event) {
         if (!seen.add(event.dedupKey())) return false;
-        String series = series(event);
-        if (series == null) return true;
+        count(minutes, series(event), event);
+        count(pageMinutes, page(event), event);
+        return true;
+    }
+
+    private static void count(Map<Instant, Map<String, Cell>> cells, String name, Event event) {
+        if (name == null) return;
         Instant minute = event.timestamp().truncatedTo(ChronoUnit.MINUTES);
-        Cell cell = minutes.computeIfAbsent(minute, m -> new TreeMap<>()).computeIfAbsent(series, s -> new Cell());
+        Cell cell = cells.computeIfAbsent(minute, m -> new TreeMap<>()).computeIfAbsent(name, s -> new Cell());
         cell.count++;
         String user = event.userKey();
         if (user != null) cell.users.add(user);
-        return true;
     }
 
     public boolean add(SegmentMessage message) {
@@ -62,10 +79,19 @@ public final class GroundTruth {
 
     /** The final per-minute metrics, sorted by start, then series name. */
     public synchronized List<MinuteMetric> metrics() {
-        List<MinuteMetric> metrics = new ArrayList<>();
-        minutes.forEach((minute, series) -> series.forEach((name, cell) ->
-                metrics.add(new MinuteMetric(minute, name, cell.count, cell.users.size(), true))));
-        return metrics;
+        return rows(minutes);
+    }
+
+    /** The final per-minute views and visitors of each page, sorted by start, then page; the page in {@code event}. */
+    public synchronized List<MinuteMetric> pages() {
+        return rows(pageMinutes);
+    }
+
+    private static List<MinuteMetric> rows(Map<Instant, Map<String, Cell>> cells) {
+        List<MinuteMetric> rows = new ArrayList<>();
+        cells.forEach((minute, names) -> names.forEach((name, cell) ->
+                rows.add(new MinuteMetric(minute, name, cell.count, cell.users.size(), true))));
+        return rows;
     }
 
     /**

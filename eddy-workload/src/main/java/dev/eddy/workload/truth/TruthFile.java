@@ -18,22 +18,25 @@ import java.util.Objects;
 
 /**
  * What a generator run should have produced, as written to {@code --truth FILE}:
- * {@code {"series":[{"start","event","count","users"}...],"events":n,"duplicatesSent":m}}.
+ * {@code {"series":[{"start","event","count","users"}...],"pages":[{"start","page","views","visitors"}...],
+ * "events":n,"duplicatesSent":m}}.
  *
  * @param series the final per-minute metrics, sorted by start then event
+ * @param pages the final per-minute views of each page, sorted by start then page (in {@code event})
  * @param events distinct messages sent (every type, identify included)
  * @param duplicatesSent messages deliberately sent again, which must not be counted
  */
-public record TruthFile(List<MinuteMetric> series, long events, long duplicatesSent) {
+public record TruthFile(List<MinuteMetric> series, List<MinuteMetric> pages, long events, long duplicatesSent) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     public TruthFile {
         series = List.copyOf(Objects.requireNonNull(series, "series"));
+        pages = List.copyOf(Objects.requireNonNull(pages, "pages"));
     }
 
     public static TruthFile of(GroundTruth truth, long duplicatesSent) {
-        return new TruthFile(truth.metrics(), truth.events(), duplicatesSent);
+        return new TruthFile(truth.metrics(), truth.pages(), truth.events(), duplicatesSent);
     }
 
     public String toJson() {
@@ -45,6 +48,14 @@ public record TruthFile(List<MinuteMetric> series, long events, long duplicatesS
             row.put("event", metric.event());
             row.put("count", metric.count());
             row.put("users", metric.users());
+        }
+        ArrayNode pageRows = root.putArray("pages");
+        for (MinuteMetric page : pages) {
+            ObjectNode row = pageRows.addObject();
+            row.put("start", page.start().toString());
+            row.put("page", page.event());
+            row.put("views", page.count());
+            row.put("visitors", page.users());
         }
         root.put("events", events);
         root.put("duplicatesSent", duplicatesSent);
@@ -72,6 +83,12 @@ public record TruthFile(List<MinuteMetric> series, long events, long duplicatesS
             series.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("event").asText(),
                     row.path("count").asLong(), row.path("users").asLong(), true));
         }
-        return new TruthFile(series, root.path("events").asLong(), root.path("duplicatesSent").asLong());
+        // absent from the files of versions before the pages view
+        List<MinuteMetric> pages = new ArrayList<>();
+        for (JsonNode row : root.path("pages")) {
+            pages.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("page").asText(),
+                    row.path("views").asLong(), row.path("visitors").asLong(), true));
+        }
+        return new TruthFile(series, pages, root.path("events").asLong(), root.path("duplicatesSent").asLong());
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,11 @@ class GroundTruthTest {
         return new Event(messageId, type, type == EventType.TRACK ? name : null,
                 type == EventType.TRACK ? null : name, userId, anonymousId, null, null, null,
                 Instant.parse(timestamp), null, null, null, null, null, null);
+    }
+
+    private static Event withPath(Event e, String path) {
+        e.properties().put("path", path);
+        return e;
     }
 
     private static MinuteMetric row(String start, String event, long count, long users) {
@@ -52,25 +58,33 @@ class GroundTruthTest {
                 event("m5", EventType.IDENTIFY, null, "x", "anon-1", "2025-01-01T12:00:40Z"),
                 event("m6", EventType.PAGE, "Home", "x", null, "2025-01-01T12:01:00Z"),
                 event("m7", EventType.PAGE, "Product", "x", null, "2025-01-01T12:01:05Z"),
-                event("m8", EventType.TRACK, "Order Completed", null, "z", "2025-01-01T12:01:30Z"))) {
+                event("m8", EventType.TRACK, "Order Completed", null, "z", "2025-01-01T12:01:30Z"),
+                withPath(event("m9", EventType.PAGE, "Product", "x", null, "2025-01-01T12:01:10Z"), "/product/p-001"),
+                withPath(event("m10", EventType.PAGE, "Product", null, "y", "2025-01-01T12:01:20Z"), "/product/p-001"))) {
             added.add(truth.add(e));
         }
 
-        assertThat(added).containsExactly(true, true, false, true, true, true, true, true, true);
+        assertThat(added).containsExactly(true, true, false, true, true, true, true, true, true, true, true);
         assertThat(truth.metrics()).containsExactly(
                 row("2025-01-01T12:00:00Z", "Signed Up", 2, 2),
                 row("2025-01-01T12:00:00Z", "page", 1, 1),
                 row("2025-01-01T12:00:00Z", "screen", 1, 1),
                 row("2025-01-01T12:01:00Z", "Order Completed", 1, 1),
-                row("2025-01-01T12:01:00Z", "page", 2, 1));
-        assertThat(truth.events()).isEqualTo(8);
+                row("2025-01-01T12:01:00Z", "page", 4, 2));
+        assertThat(truth.pages()).as("a path, else the page's name; a screen's name").containsExactly(
+                row("2025-01-01T12:00:00Z", "Home", 2, 2),
+                row("2025-01-01T12:01:00Z", "/product/p-001", 2, 2),
+                row("2025-01-01T12:01:00Z", "Home", 1, 1),
+                row("2025-01-01T12:01:00Z", "Product", 1, 1));
+        assertThat(truth.events()).isEqualTo(10);
     }
 
     @Test
     void generatedTruthMatchesAnIndependentCountOfTheWireMessages() throws IOException {
         List<SegmentMessage> messages = TrafficGenerator.builder()
                 .seed(2025).start(Instant.parse("2025-01-01T12:00:45Z")).rate(3).build().take(300);
-        List<MinuteMetric> expected = countFromWire(messages);
+        List<MinuteMetric> expected = countFromWire(messages, GroundTruthTest::seriesOnWire);
+        List<MinuteMetric> expectedPages = countFromWire(messages, GroundTruthTest::pageOnWire);
 
         GroundTruth truth = new GroundTruth();
         messages.forEach(truth::add);
@@ -78,6 +92,9 @@ class GroundTruthTest {
         messages.forEach(truth::add);
 
         assertThat(truth.metrics()).isEqualTo(expected);
+        assertThat(truth.pages()).isEqualTo(expectedPages);
+        assertThat(expectedPages.stream().map(MinuteMetric::event).filter(p -> p.startsWith("/product/p-")).distinct()
+                .count()).as("product pages").isGreaterThan(10);
         assertThat(truth.events()).isEqualTo(300);
         assertThat(expected.stream().map(MinuteMetric::start).distinct())
                 .containsExactly(Instant.parse("2025-01-01T12:00:00Z"), Instant.parse("2025-01-01T12:01:00Z"),
@@ -86,19 +103,32 @@ class GroundTruthTest {
                 .isEqualTo(messages.stream().filter(m -> m.event().type() != EventType.IDENTIFY).count());
     }
 
-    /** Reads the JSON as the server would, without the model's Event: series, minute, user key. */
-    private static List<MinuteMetric> countFromWire(List<SegmentMessage> messages) throws IOException {
+    private static String seriesOnWire(JsonNode node) {
+        return switch (node.get("type").asText()) {
+            case "track" -> node.get("event").asText();
+            case "page", "screen" -> node.get("type").asText();
+            default -> null;
+        };
+    }
+
+    private static String pageOnWire(JsonNode node) {
+        return switch (node.get("type").asText()) {
+            case "page" -> node.path("properties").path("path").asText(node.path("name").asText());
+            case "screen" -> node.get("name").asText();
+            default -> null;
+        };
+    }
+
+    /** Reads the JSON as the server would, without the model's Event: series or page, minute, user key. */
+    private static List<MinuteMetric> countFromWire(List<SegmentMessage> messages, Function<JsonNode, String> dimension)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         Map<Instant, Map<String, List<String>>> usersByMinute = new TreeMap<>();
         Set<String> seen = new HashSet<>();
         for (SegmentMessage message : messages) {
             JsonNode node = json.readTree(message.bytes());
             if (!seen.add(node.get("messageId").asText())) continue;
-            String series = switch (node.get("type").asText()) {
-                case "track" -> node.get("event").asText();
-                case "page", "screen" -> node.get("type").asText();
-                default -> null;
-            };
+            String series = dimension.apply(node);
             if (series == null) continue;
             String user = node.hasNonNull("userId") ? "u:" + node.get("userId").asText()
                     : "a:" + node.get("anonymousId").asText();
@@ -141,6 +171,8 @@ class GroundTruthTest {
                 .isEqualTo("{\"start\":\"2025-01-01T12:00:00Z\",\"event\":\"Signed Up\",\"count\":1,\"users\":1}");
         assertThat(json.get("series").get(1).toString())
                 .isEqualTo("{\"start\":\"2025-01-01T12:01:00Z\",\"event\":\"page\",\"count\":1,\"users\":1}");
+        assertThat(json.get("pages").toString())
+                .isEqualTo("[{\"start\":\"2025-01-01T12:01:00Z\",\"page\":\"Home\",\"views\":1,\"visitors\":1}]");
         assertThat(TruthFile.read(path)).isEqualTo(file);
     }
 }
