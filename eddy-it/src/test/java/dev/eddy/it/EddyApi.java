@@ -32,22 +32,22 @@ final class EddyApi {
 
     /** {@code GET /v1/metrics/events?from=&to=}: the rows of [from, to) in the API's order. */
     List<MinuteMetric> eventsPerMinute(Instant from, Instant to) throws IOException, InterruptedException {
-        JsonNode body = EventJson.MAPPER.readTree(get("/v1/metrics/events?from=" + from + "&to=" + to, "Bearer " + readKey));
-        List<MinuteMetric> rows = new ArrayList<>();
-        for (JsonNode row : body.path("series")) {
-            rows.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("event").asText(),
-                    row.path("count").asLong(), row.path("users").asLong(), row.path("final").asBoolean()));
-        }
-        return rows;
+        return perMinute("/v1/metrics/events", from, to, "event", "count", "users");
     }
 
     /** {@code GET /v1/metrics/pages?from=&to=}: the rows of [from, to) in the API's order, the page in {@code event}. */
     List<MinuteMetric> pagesPerMinute(Instant from, Instant to) throws IOException, InterruptedException {
-        JsonNode body = EventJson.MAPPER.readTree(get("/v1/metrics/pages?from=" + from + "&to=" + to, "Bearer " + readKey));
+        return perMinute("/v1/metrics/pages", from, to, "page", "views", "visitors");
+    }
+
+    /** The rows of a per-minute view's answer, whose fields for name, count and users are named so. */
+    private List<MinuteMetric> perMinute(String path, Instant from, Instant to, String name, String count, String users)
+            throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get(path + "?from=" + from + "&to=" + to, "Bearer " + readKey));
         List<MinuteMetric> rows = new ArrayList<>();
         for (JsonNode row : body.path("series")) {
-            rows.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("page").asText(),
-                    row.path("views").asLong(), row.path("visitors").asLong(), row.path("final").asBoolean()));
+            rows.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path(name).asText(),
+                    row.path(count).asLong(), row.path(users).asLong(), row.path("final").asBoolean()));
         }
         return rows;
     }

@@ -41,22 +41,8 @@ public record TruthFile(List<MinuteMetric> series, List<MinuteMetric> pages, lon
 
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
-        ArrayNode rows = root.putArray("series");
-        for (MinuteMetric metric : series) {
-            ObjectNode row = rows.addObject();
-            row.put("start", metric.start().toString());
-            row.put("event", metric.event());
-            row.put("count", metric.count());
-            row.put("users", metric.users());
-        }
-        ArrayNode pageRows = root.putArray("pages");
-        for (MinuteMetric page : pages) {
-            ObjectNode row = pageRows.addObject();
-            row.put("start", page.start().toString());
-            row.put("page", page.event());
-            row.put("views", page.count());
-            row.put("visitors", page.users());
-        }
+        SERIES.write(series, root);
+        PAGES.write(pages, root);
         root.put("events", events);
         root.put("duplicatesSent", duplicatesSent);
         try {
@@ -78,17 +64,35 @@ public record TruthFile(List<MinuteMetric> series, List<MinuteMetric> pages, lon
     public static TruthFile parse(String json) throws IOException {
         JsonNode root = JSON.readTree(json);
         if (root == null || !root.path("series").isArray()) throw new IOException("not a truth file: no series array");
-        List<MinuteMetric> series = new ArrayList<>();
-        for (JsonNode row : root.get("series")) {
-            series.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("event").asText(),
-                    row.path("count").asLong(), row.path("users").asLong(), true));
+        // pages are absent from the files of versions before the pages view
+        return new TruthFile(SERIES.read(root), PAGES.read(root), root.path("events").asLong(),
+                root.path("duplicatesSent").asLong());
+    }
+
+    private static final Rows SERIES = new Rows("series", "event", "count", "users");
+    private static final Rows PAGES = new Rows("pages", "page", "views", "visitors");
+
+    /** An array of final per-minute rows, and the names of its fields besides {@code start}. */
+    private record Rows(String array, String name, String count, String users) {
+
+        void write(List<MinuteMetric> metrics, ObjectNode root) {
+            ArrayNode rows = root.putArray(array);
+            for (MinuteMetric metric : metrics) {
+                ObjectNode row = rows.addObject();
+                row.put("start", metric.start().toString());
+                row.put(name, metric.event());
+                row.put(count, metric.count());
+                row.put(users, metric.users());
+            }
         }
-        // absent from the files of versions before the pages view
-        List<MinuteMetric> pages = new ArrayList<>();
-        for (JsonNode row : root.path("pages")) {
-            pages.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path("page").asText(),
-                    row.path("views").asLong(), row.path("visitors").asLong(), true));
+
+        List<MinuteMetric> read(JsonNode root) {
+            List<MinuteMetric> metrics = new ArrayList<>();
+            for (JsonNode row : root.path(array)) {
+                metrics.add(new MinuteMetric(Instant.parse(row.path("start").asText()), row.path(name).asText(),
+                        row.path(count).asLong(), row.path(users).asLong(), true));
+            }
+            return metrics;
         }
-        return new TruthFile(series, pages, root.path("events").asLong(), root.path("duplicatesSent").asLong());
     }
 }
