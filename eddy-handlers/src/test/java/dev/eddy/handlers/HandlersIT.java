@@ -115,7 +115,7 @@ class HandlersIT {
     void waitsAsLongAsTheReceiverAsksWithinItsLongestBackoff() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 429 : 200, Map.of("Retry-After", "1"));
              Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK,
-                     Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+                     Duration.ofSeconds(5), Duration.ofSeconds(5), 1))) {
             bus.publish(track("p1", "u1", "Clicked"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
@@ -219,7 +219,7 @@ class HandlersIT {
         })) {
             // an attempt may take a minute: the stop must not wait for it
             EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK, QUICK,
-                    Duration.ofMinutes(1));
+                    Duration.ofMinutes(1), 1);
             Handlers handlers = start("held", config);
             bus.publish(track("h1", "u1", "Clicked"));
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
@@ -301,7 +301,7 @@ class HandlersIT {
         transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "handlers-it-alerts");
         try (WebhookReceiver receiver = WebhookReceiver.answering(200);
              Handlers handlers = start("alerting", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.ALERTS, List.of(),
-                     List.of("Order Completed"), 5, QUICK, QUICK.multipliedBy(4), Duration.ofSeconds(5)));
+                     List.of("Order Completed"), 5, QUICK, QUICK.multipliedBy(4), Duration.ofSeconds(5), 1));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(transactional, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -358,7 +358,7 @@ class HandlersIT {
     }
 
     private static EddyConfig.Handler handler(String url, List<String> types, List<String> events, int attempts, Duration backoff) {
-        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
+        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5), 1);
     }
 
 
