@@ -66,7 +66,7 @@ final class HandlerRunner implements AutoCloseable {
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Records a lane may have waiting, on average, before the consumer pauses: enough to keep it busy between polls. */
-    static final int HELD_PER_LANE = 100;
+    private static final int HELD_PER_LANE = 100;
     /** Kafka's own default: more per poll would only overshoot the bound on records held. */
     private static final int MAX_POLL_RECORDS = 500;
 
