@@ -32,8 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * dead-lettered again on the same topic, or passed over when the handler (its config changed) no
  * longer takes it.
  *
- * <p>At least once: its place is committed after each dead letter, so a crash posts only the one
- * in flight again. The handler may be running meanwhile: the replay has its own group, producer
+ * <p>One dead letter at a time, whatever the handler's {@code concurrency}: a replay is a repair
+ * run over what is usually a few, and one at a time keeps each user's dead letters in their order
+ * without the handler's lanes. At least once: its place is committed after each dead letter, so a
+ * crash posts only the one in flight again. The handler may be running meanwhile: the replay has its own group, producer
  * and (throwaway) metrics. Partitions are assigned, not subscribed: two replays of one handler at
  * once would each post every dead letter.
  *

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * dead-lettered exactly as the handler does it.
  *
  * <p>Every wait (a post, a backoff, an acknowledgement) ends as soon as {@link #stop()} is called,
- * with {@link Stopping}: a stop does not wait for a slow receiver, nor for Kafka. Used by one
- * thread at a time; {@link #stop()} from any.
+ * with {@link Stopping}: a stop does not wait for a slow receiver, nor for Kafka. Safe to use
+ * from several threads at once (a handler's lanes): it keeps nothing of a record between calls,
+ * and what it shares is safe so (the poster's {@code HttpClient}, the Kafka producer, the
+ * Micrometer counters, the stop).
  */
 final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -46,7 +48,6 @@ final class Delivery {
     private final WebhookPoster poster;
     private final Backoff backoff;
     private final int maxAttempts;
-    private final Duration timeout;
     private final Producer<byte[], byte[]> deadLetters;
     private final Duration produceTimeout;
     private final Counter delivered;
@@ -67,7 +68,6 @@ final class Delivery {
         this.poster = new WebhookPoster(URI.create(config.url()), config.timeout());
         this.backoff = new Backoff(config.backoff(), config.maxBackoff());
         this.maxAttempts = config.maxAttempts();
-        this.timeout = config.timeout();
         this.deadLetters = deadLetters;
         this.produceTimeout = produceTimeout;
         this.delivered = outcomes(registry, "delivered");
@@ -89,16 +89,6 @@ final class Delivery {
     /** The longest wait between two attempts: also the wait after trouble with Kafka. */
     Duration maxBackoff() {
         return backoff.max();
-    }
-
-    /**
-     * The longest {@link #handle} can take: its attempts and the waits between them (each up to
-     * {@code maxBackoff} when the receiver asks with Retry-After), and its dead letter, which may
-     * block for metadata before its own timeout.
-     */
-    Duration longest() {
-        return timeout.multipliedBy(maxAttempts).plus(backoff.max().multipliedBy(maxAttempts))
-                .plus(produceTimeout.multipliedBy(2));
     }
 
     /**

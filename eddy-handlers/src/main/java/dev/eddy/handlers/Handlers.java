@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configured handlers, running: each its own consumer group and thread (see {@link
- * HandlerRunner}), one producer for all their dead letters, with the same settings as every
+ * The configured handlers, running: each its own consumer group, a thread reading it and lanes
+ * posting (see {@link HandlerRunner}), one producer for all their dead letters, with the same settings as every
  * other write to the bus (idempotent, acks=all), and their lag on {@code /metrics} ({@link HandlerLag}).
  */
 public final class Handlers implements AutoCloseable {

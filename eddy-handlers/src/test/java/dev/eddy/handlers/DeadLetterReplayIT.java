@@ -162,7 +162,7 @@ class DeadLetterReplayIT {
             return 204;
         })) {
             EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 3,
-                    QUICK, QUICK, Duration.ofMinutes(1));
+                    QUICK, QUICK, Duration.ofMinutes(1), 1);
             DeadLetterReplay.Summary stopped;
             try (DeadLetterReplay replay = DeadLetterReplay.open(name, config, bus.bootstrap(), PRODUCE_TIMEOUT)) {
                 CompletableFuture<DeadLetterReplay.Summary> running = CompletableFuture.supplyAsync(replay::run);
@@ -203,7 +203,7 @@ class DeadLetterReplayIT {
 
     private static EddyConfig.Handler handler(String url, List<String> types, int attempts) {
         return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, List.of(), attempts, QUICK, QUICK.multipliedBy(4),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), 1);
     }
 
     private static void assertEachHeaderOnce(ConsumerRecord<byte[], byte[]> record) {

@@ -27,17 +27,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +58,9 @@ class HandlersIT {
     @TempDir
     static Path dir;
     static TestBus bus;
+
+    /** A handler's concurrency unless it says otherwise: its events posted in lanes, by user. */
+    static final int LANES = EddyConfig.Handler.defaults().concurrency();
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -115,7 +126,7 @@ class HandlersIT {
     void waitsAsLongAsTheReceiverAsksWithinItsLongestBackoff() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(n -> n == 1 ? 429 : 200, Map.of("Retry-After", "1"));
              Handlers handlers = start("patient", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK,
-                     Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+                     Duration.ofSeconds(5), Duration.ofSeconds(5), LANES))) {
             bus.publish(track("p1", "u1", "Clicked"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 1);
@@ -130,14 +141,15 @@ class HandlersIT {
     void itsLagCountsTheEventsItHasNotHandledYet() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.answering(503);
              Handlers handlers = start("behind", handler(receiver.url(), List.of(), List.of(), 5, Duration.ofMinutes(10)))) {
-            assertThat(registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value()).isZero();
-            // the first waits for its second attempt; the two after it wait behind it
+            assertThat(lag("behind")).isZero();
+            assertThat(laneOf("u1", LANES)).isNotEqualTo(laneOf("u2", LANES));
+            // the first waits for its second attempt, and u1's second behind it; u2's, in another
+            // lane, is posted beside them and waits for its second attempt too
             bus.publish(track("b1", "u1", "Clicked"), track("b2", "u1", "Clicked"), track("b3", "u2", "Clicked"));
 
-            // the lag is 3 as soon as they are written: wait for the first post too
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1
-                    && registry.find("eddy.handler.lag").tag("handler", "behind").gauge().value() == 3);
-            assertThat(receiver.requests()).extracting(r -> r.header("ce-id")).containsExactly("b1");
+            // the lag is 3 as soon as they are written: wait for the first posts too
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 2 && lag("behind") == 3);
+            assertThat(receiver.requests()).extracting(r -> r.header("ce-id")).containsExactlyInAnyOrder("b1", "b3");
         }
     }
 
@@ -180,33 +192,134 @@ class HandlersIT {
     }
 
     @Test
-    void aDeadLetterThatCannotBeWrittenIsTriedAgainAndNothingOvertakesIt() throws Exception {
+    void aDeadLetterThatCannotBeWrittenIsTriedAgainAndHoldsUpItsUserOnly() throws Exception {
         String deadLetterTopic = Topics.handlerDeadLetter("unkept");
-        try (WebhookReceiver receiver = WebhookReceiver.answering(400);
+        String other = userBeside("u3", LANES);
+        try (WebhookReceiver receiver = WebhookReceiver.answeringBy(r -> r.header("ce-id").startsWith("u3-") ? 400 : 200);
              Handlers handlers = start("unkept", handler(receiver.url(), List.of(), List.of(), 5, QUICK), Duration.ofSeconds(2));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bus.bootstrap()))) {
             // the broker creates no topic on its own: the dead letters have nowhere to go
             admin.deleteTopics(List.of(deadLetterTopic)).all().get();
             await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
-            bus.publish(track("k1", "u3", "Clicked"), track("k2", "u3", "Clicked"));
+            RecordMetadata blocked = bus.publish(track("u3-1", "u3", "Clicked"));
+            RecordMetadata beside = bus.publish(track("u3-2", "u3", "Clicked"), track(other + "-1", other, "Clicked"),
+                    track(other + "-2", other, "Clicked"));
+            assertThat(beside.partition()).as("after it on its partition").isEqualTo(blocked.partition());
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.requests().size() >= 3);
-            assertThat(receiver.requests()).as("posted again after each failed dead letter, and k2 held behind it")
-                    .extracting(r -> r.header("ce-id")).containsOnly("k1");
+            await().atMost(Duration.ofSeconds(60)).until(() -> idsOf(receiver.requests(), "u3").size() >= 3
+                    && counter("eddy.handler.events", "outcome", "delivered") == 2);
+            assertThat(idsOf(receiver.requests(), "u3")).as("posted again after each failed dead letter, and u3-2 held behind it")
+                    .containsOnly("u3-1");
+            assertThat(idsOf(receiver.requests(), other)).as("another user's, in another lane, go on")
+                    .containsExactly(other + "-1", other + "-2");
+            TopicPartition partition = new TopicPartition(Topics.EVENTS, blocked.partition());
+            await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, "unkept", partition) == blocked.offset());
+            assertThat(committed(admin, "unkept", partition)).as("not past it, though the other user's after it are done")
+                    .isEqualTo(blocked.offset());
             try (TopicAdmin topics = new TopicAdmin(bus.bootstrap())) {
                 topics.ensureTopic(TopicPlan.defaults(), deadLetterTopic);
             }
 
             // at least once: a dead letter whose acknowledgement came after the handler gave up on
-            // it is written again, so k1 may be there twice, but always before k2
+            // it is written again, so u3-1 may be there twice, but always before u3-2
             List<String> kept = await().atMost(Duration.ofSeconds(60))
                     // one may come between counting and reading them: read again
                     .ignoreExceptionsMatching(AssertionError.class::isInstance)
                     .until(() -> deadLetters("unkept",
                     (int) TopicReader.endOffsetSum(bus.bootstrap(), deadLetterTopic)).stream()
-                    .map(r -> headers(r).get("ce_id")).toList(), ids -> ids.contains("k2"));
-            assertThat(kept.stream().distinct()).containsExactly("k1", "k2");
-            assertThat(kept.lastIndexOf("k1")).isLessThan(kept.indexOf("k2"));
+                    .map(r -> headers(r).get("ce_id")).toList(), ids -> ids.contains("u3-2"));
+            assertThat(kept.stream().distinct()).containsExactly("u3-1", "u3-2");
+            assertThat(kept.lastIndexOf("u3-1")).isLessThan(kept.indexOf("u3-2"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> lag("unkept") == 0);
+        }
+    }
+
+    @Test
+    void postsTheEventsOfDifferentUsersAtOnceAndEachUsersInOrder() throws Exception {
+        List<String> users = usersOnDistinctLanes("par", 4, 4);
+        CountDownLatch fourInFlight = new CountDownLatch(4);
+        AtomicBoolean reached = new AtomicBoolean();
+        try (WebhookReceiver receiver = new WebhookReceiver(n -> {
+                 fourInFlight.countDown();
+                 try {
+                     if (fourInFlight.await(30, TimeUnit.SECONDS)) reached.set(true);
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 return 200;
+             });
+             Handlers handlers = start("parallel", patientHandler(receiver.url(), 4))) {
+            List<Event> events = eventsOf(users, 3);
+            bus.publish(events.toArray(Event[]::new));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 12);
+            assertThat(reached).as("four posts in flight at once").isTrue();
+            List<WebhookReceiver.Request> got = receiver.requests();
+            assertThat(got).extracting(r -> r.header("Idempotency-Key")).as("each once")
+                    .containsExactlyInAnyOrderElementsOf(events.stream().map(Event::dedupKey).toList());
+            for (String user : users) {
+                assertThat(idsOf(got, user)).as("in the order on the bus").containsExactly(user + "-1", user + "-2", user + "-3");
+            }
+        }
+    }
+
+    @Test
+    void aSlowUserDoesNotHoldTheOthersUp() throws Exception {
+        List<String> users = usersOnDistinctLanes("slow", 2, LANES);
+        String slow = users.get(0);
+        String quick = users.get(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WebhookReceiver receiver = WebhookReceiver.answeringBy(request -> {
+                 if (request.header("ce-id").startsWith(slow + "-")) awaitQuietly(release);
+                 return 200;
+             });
+             Handlers handlers = start("unhurried", patientHandler(receiver.url(), LANES))) {
+            bus.publish(eventsOf(users, 3).toArray(Event[]::new));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 3);
+            assertThat(idsOf(receiver.requests(), quick)).containsExactly(quick + "-1", quick + "-2", quick + "-3");
+            assertThat(idsOf(receiver.requests(), slow)).as("held, its next behind it").containsExactly(slow + "-1");
+            release.countDown();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 6);
+            assertThat(idsOf(receiver.requests(), slow)).containsExactly(slow + "-1", slow + "-2", slow + "-3");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lag("unhurried") == 0);
+        }
+    }
+
+    @Test
+    void aStopMidFlightLosesNothingAndPostsAgainOnlyWhatWasNotDone() throws Exception {
+        List<String> users = usersOnDistinctLanes("again", 3, 4);
+        String held = users.get(2);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WebhookReceiver receiver = WebhookReceiver.answeringBy(request -> {
+            if (request.header("ce-id").equals(held + "-2")) awaitQuietly(release);
+            return 200;
+        })) {
+            EddyConfig.Handler config = patientHandler(receiver.url(), 4);
+            Handlers handlers = start("restarting", config);
+            List<Event> events = new ArrayList<>(eventsOf(users.subList(0, 2), 3));
+            events.addAll(eventsOf(List.of(held), 3)); // after the others: on any partition, theirs come before it
+            bus.publish(events.toArray(Event[]::new));
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 7
+                    && idsOf(receiver.requests(), held).contains(held + "-2"));
+            assertTimeoutPreemptively(Duration.ofSeconds(30), handlers::close); // held-2 in flight, held-3 behind it
+            release.countDown();
+            int firstRun = receiver.requests().size();
+            Event whileStopped = track(users.get(0) + "-4", users.get(0), "Clicked");
+            bus.publish(whileStopped);
+
+            try (Handlers again = start("restarting", config)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> counter("eddy.handler.events", "outcome", "delivered") == 10);
+                List<WebhookReceiver.Request> all = receiver.requests();
+                List<WebhookReceiver.Request> secondRun = all.subList(firstRun, all.size());
+                assertThat(secondRun).extracting(r -> r.header("ce-id")).as("what was done before the stop was committed")
+                        .containsExactlyInAnyOrder(held + "-2", held + "-3", whileStopped.messageId());
+                assertThat(idsOf(secondRun, held)).containsExactly(held + "-2", held + "-3");
+                events.add(whileStopped);
+                assertThat(all).extracting(r -> r.header("Idempotency-Key")).as("none lost")
+                        .containsAll(events.stream().map(Event::dedupKey).toList());
+            }
         }
     }
 
@@ -219,7 +332,7 @@ class HandlersIT {
         })) {
             // an attempt may take a minute: the stop must not wait for it
             EddyConfig.Handler config = new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK, QUICK,
-                    Duration.ofMinutes(1));
+                    Duration.ofMinutes(1), LANES);
             Handlers handlers = start("held", config);
             bus.publish(track("h1", "u1", "Clicked"));
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 1);
@@ -301,7 +414,7 @@ class HandlersIT {
         transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "handlers-it-alerts");
         try (WebhookReceiver receiver = WebhookReceiver.answering(200);
              Handlers handlers = start("alerting", new EddyConfig.Handler(receiver.url(), EddyConfig.Handler.ALERTS, List.of(),
-                     List.of("Order Completed"), 5, QUICK, QUICK.multipliedBy(4), Duration.ofSeconds(5)));
+                     List.of("Order Completed"), 5, QUICK, QUICK.multipliedBy(4), Duration.ofSeconds(5), LANES));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(transactional, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -358,7 +471,62 @@ class HandlersIT {
     }
 
     private static EddyConfig.Handler handler(String url, List<String> types, List<String> events, int attempts, Duration backoff) {
-        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4), Duration.ofSeconds(5));
+        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, types, events, attempts, backoff, backoff.multipliedBy(4),
+                Duration.ofSeconds(5), LANES);
+    }
+
+    /** Of every event, 5 attempts: a minute each, so that a receiver may hold a post up as long as a test needs. */
+    private static EddyConfig.Handler patientHandler(String url, int concurrency) {
+        return new EddyConfig.Handler(url, EddyConfig.Handler.EVENTS, List.of(), List.of(), 5, QUICK, QUICK, Duration.ofMinutes(1),
+                concurrency);
+    }
+
+    /** Users whose events go to as many different lanes of a handler with this concurrency. */
+    private static List<String> usersOnDistinctLanes(String prefix, int count, int concurrency) {
+        Map<Integer, String> userOfLane = new LinkedHashMap<>();
+        for (int n = 1; userOfLane.size() < count; n++) userOfLane.putIfAbsent(laneOf(prefix + n, concurrency), prefix + n);
+        return List.copyOf(userOfLane.values());
+    }
+
+    /** A user whose events are on the same partition as {@code user}'s, in another lane. */
+    private static String userBeside(String user, int concurrency) {
+        return IntStream.rangeClosed(1, 10_000).mapToObj(n -> "beside" + n)
+                .filter(other -> partitionOf(other) == partitionOf(user) && laneOf(other, concurrency) != laneOf(user, concurrency))
+                .findFirst().orElseThrow();
+    }
+
+    private static int laneOf(String user, int concurrency) {
+        return Lanes.laneOf(user.getBytes(StandardCharsets.UTF_8), 0, concurrency);
+    }
+
+    /** As the publisher's producer partitions it, by the user. */
+    private static int partitionOf(String user) {
+        return BuiltInPartitioner.partitionForKey(user.getBytes(StandardCharsets.UTF_8),
+                TopicPlan.defaults().partitionsOf(Topics.EVENTS));
+    }
+
+    /** Events {@code <user>-1} … {@code <user>-<count>} of each user, one of each in turn. */
+    private static List<Event> eventsOf(List<String> users, int count) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            for (String user : users) events.add(track(user + "-" + i, user, "Clicked"));
+        }
+        return events;
+    }
+
+    /** The {@code ce-id}s of a user's events in these requests, in the order received. */
+    private static List<String> idsOf(List<WebhookReceiver.Request> requests, String user) {
+        return requests.stream().map(r -> r.header("ce-id")).filter(id -> id.startsWith(user + "-")).toList();
+    }
+
+    private static long committed(Admin admin, String handler, TopicPartition partition) throws Exception {
+        OffsetAndMetadata place = admin.listConsumerGroupOffsets(Handlers.groupOf(handler)).partitionsToOffsetAndMetadata().get()
+                .get(partition);
+        return place == null ? -1 : place.offset();
+    }
+
+    private double lag(String handler) {
+        return registry.find("eddy.handler.lag").tag("handler", handler).gauge().value();
     }
 
 

@@ -86,7 +86,7 @@ class SubscriptionTest {
 
     private static EddyConfig.Handler handler(String subscribe, List<String> types, List<String> events) {
         return new EddyConfig.Handler("http://localhost/hook", subscribe, types, events, 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(1), Duration.ofSeconds(10));
+                Duration.ofMinutes(1), Duration.ofSeconds(10), 8);
     }
 
     private static Alert alert(String series, Alert.State state) {

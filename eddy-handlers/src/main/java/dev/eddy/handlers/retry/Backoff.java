@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Exponential backoff without jitter: {@code first} before the second attempt, doubled before each
- * further one, never more than {@code max}. One handler posts one event at a time, so there is no
- * herd of its own retries to spread out.
+ * further one, never more than {@code max}. A handler posts at most its {@code concurrency} events
+ * at once, so its own retries make a herd of that many at most: too few to spread out.
  */
 public record Backoff(Duration first, Duration max) {
 

@@ -57,17 +57,19 @@ public final class WebhookReceiver implements AutoCloseable {
             }
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
-            int status;
+            Request request = new Request(headers, body, Instant.now());
+            int nth;
             synchronized (requests) {
-                Request request = new Request(headers, body, Instant.now());
                 requests.add(request);
-                status = script.status(request, requests.size());
+                nth = requests.size();
             }
+            // outside the lock: a script that holds this request up must not hold up the next
+            int status = script.status(request, nth);
             answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
-        // a thread per request: a script that holds one request up must not hold up the next
+        // a thread per request, for the same reason
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }

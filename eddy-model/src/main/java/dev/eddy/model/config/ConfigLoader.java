@@ -285,6 +285,9 @@ public final class ConfigLoader {
             }
         }
         if (h.maxAttempts() < 1) errors.add(prefix + "maxAttempts: must be at least 1");
+        if (h.concurrency() < 1 || h.concurrency() > EddyConfig.Handler.MAX_CONCURRENCY) {
+            errors.add(prefix + "concurrency: must be from 1 to " + EddyConfig.Handler.MAX_CONCURRENCY + ", got " + h.concurrency());
+        }
         positive(errors, prefix + "backoff", h.backoff());
         positive(errors, prefix + "timeout", h.timeout());
         if (h.maxBackoff().compareTo(h.backoff()) < 0) {

@@ -101,12 +101,15 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
      * @param backoff the wait before the second attempt, doubled before each further one
      * @param maxBackoff the longest wait between two attempts
      * @param timeout how long one attempt may take
+     * @param concurrency how many of its events it posts at once, in lanes by key: one user's
+     *     events (one series' alerts) one after the other, in their order on the bus
      */
     public record Handler(
             String url, String subscribe, List<String> types, List<String> events, int maxAttempts,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration backoff,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxBackoff,
-            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration timeout) {
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration timeout,
+            int concurrency) {
 
         public static final String EVENTS = "events";
         public static final String ALERTS = "alerts";
@@ -115,10 +118,16 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
             return ALERTS.equals(subscribe);
         }
 
-        /** No URL (it must be given), every event, 5 attempts, backoff 1 s doubling to at most 1 min, 10 s per attempt. */
+        /** The most events a handler may post at once: each lane is a thread of its own. */
+        public static final int MAX_CONCURRENCY = 256;
+
+        /**
+         * No URL (it must be given), every event, 5 attempts, backoff 1 s doubling to at most 1 min,
+         * 10 s per attempt, 8 posts at once.
+         */
         public static Handler defaults() {
             return new Handler("", EVENTS, List.of(), List.of(), 5, Duration.ofSeconds(1), Duration.ofMinutes(1),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), 8);
         }
     }
 

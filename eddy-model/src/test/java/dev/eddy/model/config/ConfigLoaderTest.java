@@ -179,7 +179,7 @@ class ConfigLoaderTest {
         assertThat(c.handlers()).containsOnlyKeys("signup-hook", "audit");
         assertThat(c.handlers().get("signup-hook")).isEqualTo(new EddyConfig.Handler(
                 "https://hooks.example.com/signup", "events", List.of(), List.of("Signed Up", "Order Completed"), 3,
-                Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
+                Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10), 8));
         assertThat(c.handlers().get("audit").types()).containsExactly("identify");
         assertThat(c.handlers().get("audit").maxAttempts()).isEqualTo(5);
     }
@@ -193,6 +193,24 @@ class ConfigLoaderTest {
         assertThat(c.handlers().get("signup-hook").url()).isEqualTo("http://b.example/y");
         assertThat(c.handlers().get("signup-hook").maxBackoff()).isEqualTo(Duration.ofMinutes(5));
         assertThat(ConfigLoader.envName("handlers.signup-hook.maxAttempts")).isEqualTo("EDDY_HANDLERS_SIGNUP_HOOK_MAX_ATTEMPTS");
+    }
+
+    @Test
+    void aHandlerPostsEightAtOnceUnlessToldFromOneTo256() throws IOException {
+        Path file = yaml("handlers:\n  hook:\n    url: http://a.example/x\n");
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).handlers().get("hook").concurrency()).isEqualTo(8);
+        assertThat(ConfigLoader.load(file, Map.of("EDDY_HANDLERS_HOOK_CONCURRENCY", "1"), Map.of())
+                .handlers().get("hook").concurrency()).isEqualTo(1);
+        assertThat(ConfigLoader.load(yaml("handlers:\n  hook:\n    url: http://a.example/x\n    concurrency: 256\n"),
+                Map.of(), Map.of()).handlers().get("hook").concurrency()).isEqualTo(256);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("EDDY_HANDLERS_HOOK_CONCURRENCY", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: handlers.hook.concurrency: must be from 1 to 256, got 0");
+        Path tooMany = yaml("handlers:\n  hook:\n    url: http://a.example/x\n    concurrency: 257\n");
+        assertThatThrownBy(() -> ConfigLoader.load(tooMany, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: handlers.hook.concurrency: must be from 1 to 256, got 257");
     }
 
     @Test
