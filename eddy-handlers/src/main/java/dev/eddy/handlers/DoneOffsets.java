@@ -51,8 +51,21 @@ final class DoneOffsets {
      * as handed out. Empty once dropped.
      */
     synchronized OptionalLong toCommit() {
+        return toCommit(false);
+    }
+
+    /**
+     * The place to commit even when it was handed out already: for the last, synchronous commit
+     * before the partition or the consumer goes, as the asynchronous commit of the same place
+     * may still be in flight, and fail.
+     */
+    synchronized OptionalLong lastToCommit() {
+        return toCommit(true);
+    }
+
+    private OptionalLong toCommit(boolean again) {
         long place = inFlight.isEmpty() ? next : inFlight.first();
-        if (dropped || place == NONE || place <= handedOut) return OptionalLong.empty();
+        if (dropped || place == NONE || place < handedOut || (place == handedOut && !again)) return OptionalLong.empty();
         handedOut = place;
         return OptionalLong.of(place);
     }

@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -178,6 +180,8 @@ final class HandlerRunner implements AutoCloseable {
 
     private void consume(KafkaConsumer<byte[], byte[]> consumer) {
         consumer.subscribe(List.of(delivery.subscription().topic()), new PlaceKeeper(consumer));
+        // a failure of the last consumer's records, all dropped with it
+        laneFailure.set(null);
         try {
             while (!delivery.stopping()) {
                 RuntimeException failed = laneFailure.getAndSet(null);
@@ -225,11 +229,13 @@ final class HandlerRunner implements AutoCloseable {
             }
         } catch (Stopping stopping) {
             // not done: read again at the next start
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // not done, and this lane's next records of the partition must not overtake it: they
-            // are left, and the handler starts over from its committed place
+            // are left, and the handler starts over from its committed place (an Error too: its
+            // record would otherwise stay in flight, and the partition's place with it, for ever)
             offsets.drop();
-            laneFailure.compareAndSet(null, e);
+            laneFailure.compareAndSet(null, e instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("a lane failed: " + e, e));
         } finally {
             held.decrementAndGet();
         }
@@ -249,7 +255,7 @@ final class HandlerRunner implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (now - lastCommit < COMMIT_EVERY_MS) return;
         lastCommit = now;
-        Map<TopicPartition, OffsetAndMetadata> places = toCommit(progress.keySet());
+        Map<TopicPartition, OffsetAndMetadata> places = toCommit(progress.keySet(), DoneOffsets::toCommit);
         if (places.isEmpty()) return;
         consumer.commitAsync(places, (offsets, error) -> {
             if (error == null) return;
@@ -259,11 +265,12 @@ final class HandlerRunner implements AutoCloseable {
         });
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> partitions) {
+    private Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> partitions,
+                                                            Function<DoneOffsets, OptionalLong> place) {
         Map<TopicPartition, OffsetAndMetadata> places = new HashMap<>();
         for (TopicPartition partition : partitions) {
             DoneOffsets offsets = progress.get(partition);
-            if (offsets != null) offsets.toCommit().ifPresent(place -> places.put(partition, new OffsetAndMetadata(place)));
+            if (offsets != null) place.apply(offsets).ifPresent(p -> places.put(partition, new OffsetAndMetadata(p)));
         }
         return places;
     }
@@ -277,7 +284,7 @@ final class HandlerRunner implements AutoCloseable {
 
     /** Commits what is done of these partitions, as the consumer or they go: a stop's wake-up may still be pending once. */
     private void commitDone(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> places = toCommit(partitions);
+        Map<TopicPartition, OffsetAndMetadata> places = toCommit(partitions, DoneOffsets::lastToCommit);
         if (places.isEmpty()) return;
         for (int tries = 1; tries <= 2; tries++) {
             try {

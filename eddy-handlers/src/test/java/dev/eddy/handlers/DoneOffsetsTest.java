@@ -66,6 +66,19 @@ class DoneOffsetsTest {
     }
 
     @Test
+    void theLastCommitHandsOutAgainWhatAnAsynchronousOneMayStillFail() {
+        offsets.taken(4);
+        offsets.done(4);
+        assertThat(offsets.toCommit()).hasValue(5);
+
+        assertThat(offsets.lastToCommit()).as("the async commit of 5 may be in flight").hasValue(5);
+        offsets.taken(5);
+        assertThat(offsets.lastToCommit()).as("never back, never past what is in flight").hasValue(5);
+        offsets.drop();
+        assertThat(offsets.lastToCommit()).isEmpty();
+    }
+
+    @Test
     void nothingOfADroppedPartitionIsCommitted() {
         offsets.taken(1);
         offsets.drop();

@@ -122,7 +122,7 @@ public final class AnalyticsJob {
                         new MinuteMetricsOperator(settings.allowedLateness(), settings.liveUpdateInterval()))
                 .uid(MINUTE_METRICS_UID);
         metrics.sinkTo(sinks.metrics()).uid(METRICS_SINK_UID).name("minute metrics sink");
-        // the same windows, per page: late page views are kept (once) by the series' step above
+        // the same windows, per page: late page views are kept by the series' step above
         unique.filter(AnalyticsEvent::viewsPage)
                 .name("page views")
                 .keyBy(WindowKey::ofPage)

@@ -74,8 +74,15 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     public static final OutputTag<LateEvent> TOO_LATE =
             new OutputTag<>("too-late", TypeInformation.of(LateEvent.class));
 
-    /** Flink metric: events too late to be counted. */
+    /** Flink metric: events too late to be counted, kept on the late topic. */
     public static final String LATE_METRIC = "eddyLateEvents";
+
+    /**
+     * Flink metric of one that drops its late events ({@link #droppingLateEvents}): each step
+     * judges lateness by its own event time, which lags a little behind or ahead of the other
+     * step's, so near the allowed lateness a page view may count in one view and not the other.
+     */
+    public static final String DROPPED_LATE_METRIC = "eddyLateDropped";
 
     /**
      * Windows and users held by the {@link WindowMirror} of each parallel instance: some 125
@@ -97,7 +104,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
     private final int mirrorCapacity;
-    /** Whether too-late events go to {@link #TOO_LATE} and count in {@link #LATE_METRIC}. */
+    /** Whether too-late events go to {@link #TOO_LATE} and count in {@link #LATE_METRIC}, or only in {@link #DROPPED_LATE_METRIC}. */
     private final boolean keepsLateEvents;
 
     private transient ValueState<MinuteTally> tally;
@@ -133,8 +140,8 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     }
 
     /**
-     * One that drops too-late events without a word: for a second view of the same events (the
-     * pages), whose late events the first one (the series) already keeps and counts.
+     * One that drops too-late events, counting them in {@link #DROPPED_LATE_METRIC}: for a second
+     * view of the same events (the pages), whose late events the first one (the series) keeps.
      */
     public static MinuteMetricsOperator droppingLateEvents(Duration allowedLateness, Duration updateInterval) {
         return new MinuteMetricsOperator(allowedLateness, updateInterval, MIRROR_CAPACITY, false);
@@ -168,7 +175,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         users = getPartitionedState(new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         mirror = new WindowMirror(mirrorCapacity, this::save);
-        late = getMetricGroup().counter(LATE_METRIC);
+        late = getMetricGroup().counter(keepsLateEvents ? LATE_METRIC : DROPPED_LATE_METRIC);
         idleSince = getProcessingTimeService().getCurrentProcessingTime();
         idleFrom = watermark();
         getProcessingTimeService().registerTimer(idleSince + IDLE_TICK_MS, this::moveOnWhileIdle);
@@ -214,8 +221,8 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         long start = key.minuteStart();
         long watermark = watermark();
         if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
+            late.inc();
             if (keepsLateEvents) {
-                late.inc();
                 LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
                 output.collect(TOO_LATE, new StreamRecord<>(tooLate, element.getTimestamp()));
             }

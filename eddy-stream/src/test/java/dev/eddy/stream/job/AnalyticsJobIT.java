@@ -187,7 +187,7 @@ class AnalyticsJobIT {
 
     /** A page call's path, else its name; a screen call's name. */
     private static final Dimension PAGE = e -> switch (e.type()) {
-        case PAGE -> e.properties().has("path") ? e.properties().get("path").asText() : e.name();
+        case PAGE -> e.properties().path("path").isTextual() ? e.properties().get("path").textValue() : e.name();
         case SCREEN -> e.name();
         default -> null;
     };

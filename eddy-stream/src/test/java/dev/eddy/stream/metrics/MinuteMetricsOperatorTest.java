@@ -176,7 +176,7 @@ class MinuteMetricsOperatorTest {
     }
 
     @Test
-    void countsThePagesOfPageViewsAndDropsTheirLateOnesWithoutAWordWhenAskedTo() throws Exception {
+    void countsThePagesOfPageViewsAndDropsTheirLateOnesWhenAskedTo() throws Exception {
         try (var pages = new KeyedOneInputStreamOperatorTestHarness<>(
                 MinuteMetricsOperator.droppingLateEvents(LATENESS, INTERVAL), WindowKey::ofPage,
                 TypeInformation.of(WindowKey.class))) {

@@ -1,7 +1,9 @@
 package dev.eddy.workload.truth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.Event;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.workload.traffic.SegmentMessage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,14 +43,20 @@ public final class GroundTruth {
         };
     }
 
-    /** The page an event views, or null when it views none. */
+    /**
+     * The page an event views, or null when it views none: a page call's {@code properties.path}
+     * when a string not blank, else its name; a screen call's name; as the views hold it.
+     */
     public static String page(Event event) {
-        return switch (event.type()) {
-            case PAGE -> event.properties().path("path").isTextual() ? event.properties().get("path").textValue()
-                    : event.name();
+        String page = switch (event.type()) {
+            case PAGE -> {
+                JsonNode path = event.properties().path("path");
+                yield path.isTextual() && !path.textValue().isBlank() ? path.textValue() : event.name();
+            }
             case SCREEN -> event.name();
             case TRACK, IDENTIFY, GROUP, ALIAS -> null;
         };
+        return page == null || page.isBlank() ? null : ViewLimits.fitPage(page);
     }
 
     /** @return false when the event is a duplicate of one already added */
