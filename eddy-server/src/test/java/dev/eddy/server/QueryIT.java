@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.alerts.AlertsUpsert;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
@@ -261,14 +262,25 @@ class QueryIT {
         assertThat(error(tooLong).path("field").asText()).isEqualTo("to");
         assertThat(error(tooLong).path("message").asText()).contains("query.maxRange");
 
-        HttpResponse<String> nul = eddy.get("/v1/metrics/pages?" + range + "&page=/a%00b", BEARER);
-        HttpResponse<String> tooLongPage = eddy.get("/v1/metrics/pages?" + range + "&page=/" + "a".repeat(500), BEARER);
-        assertThat(List.of(nul, tooLongPage)).extracting(HttpResponse::statusCode).containsOnly(400);
-        assertThat(json(nul.body())).isEqualTo(json("""
-                {"success":false,"errors":[{"field":"page","message":"page must not contain the NUL character (U+0000)"}]}"""));
-        assertThat(json(tooLongPage.body())).isEqualTo(json("""
-                {"success":false,"errors":[{"field":"page",
-                  "message":"page must be at most 500 characters (UTF-16 units), got 501"}]}"""));
+    }
+
+    /** A page is looked up as the job files it: cut to 500 UTF-16 units, NUL replaced by U+FFFD. */
+    @Test
+    void aPageTheViewHoldsCutOrWithNulReplacedIsFoundByTheWholeName() throws Exception {
+        String longPath = "/" + "a".repeat(600);
+        MetricsUpsert.upsertAll(eddy.store.dataSource(), MinuteView.PAGES, List.of(
+                new MinuteMetric(Instant.parse("2026-11-26T10:00:00Z"), ViewLimits.fitPage(longPath), 4, 2, true),
+                new MinuteMetric(Instant.parse("2026-11-26T10:00:00Z"), "/a\uFFFDb", 1, 1, true)));
+        String day = "from=2026-11-26T00:00:00Z&to=2026-11-27T00:00:00Z";
+
+        HttpResponse<String> cut = eddy.get("/v1/metrics/pages?" + day + "&page=" + longPath, BEARER);
+        HttpResponse<String> nul = eddy.get("/v1/metrics/pages?" + day + "&page=/a%00b", BEARER);
+
+        assertThat(List.of(cut, nul)).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(json(cut.body()).path("series")).extracting(r -> r.path("page").asText() + "=" + r.path("views").asLong())
+                .containsExactly(longPath.substring(0, 500) + "=4");
+        assertThat(json(nul.body()).path("series")).extracting(r -> r.path("page").asText() + "=" + r.path("views").asLong())
+                .containsExactly("/a\uFFFDb=1");
     }
 
     @Test

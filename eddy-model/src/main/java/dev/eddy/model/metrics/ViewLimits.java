@@ -21,7 +21,7 @@ public final class ViewLimits {
     /**
      * Longest page in the pages view, in UTF-16 units (see {@link #MAX_EVENT_NAME_CHARS}): a path
      * is not refused at ingest for its length, as an event name is, so the job cuts a longer one
-     * ({@link #fitPage}).
+     * ({@link #fitPage}), and the query API looks a page up cut the same way.
      */
     public static final int MAX_PAGE_CHARS = 500;
 
@@ -60,15 +60,6 @@ public final class ViewLimits {
         if (fitted.length() <= MAX_PAGE_CHARS) return fitted;
         int end = Character.isHighSurrogate(fitted.charAt(MAX_PAGE_CHARS - 1)) ? MAX_PAGE_CHARS - 1 : MAX_PAGE_CHARS;
         return fitted.substring(0, end);
-    }
-
-    /** Why no row of the pages view can hold {@code page}, or null when one can (see {@link #fitPage}). */
-    public static String pageProblem(String page) {
-        if (page.length() > MAX_PAGE_CHARS) {
-            return "must be at most " + MAX_PAGE_CHARS + " characters (UTF-16 units), got " + page.length();
-        }
-        if (page.indexOf('\u0000') >= 0) return "must not contain the NUL character (U+0000)";
-        return null;
     }
 
     /** Whether an event time, in epoch milliseconds, lies in the years a view holds (1 to 9999). */

@@ -85,8 +85,10 @@ public final class QueryRoutes implements AutoCloseable {
     record Alerts(List<Alert> alerts) {}
 
     public void register(Javalin app) {
-        app.get("/v1/metrics/events", perMinute(events, "event", ViewLimits::eventNameProblem, EventRow::of));
-        app.get("/v1/metrics/pages", perMinute(pages, "page", ViewLimits::pageProblem, PageRow::of));
+        app.get("/v1/metrics/events", perMinute(events, "event", event -> checked("event", event, ViewLimits::eventNameProblem),
+                EventRow::of));
+        // a page is looked up as the job files it: a longer path cut, NUL replaced
+        app.get("/v1/metrics/pages", perMinute(pages, "page", ViewLimits::fitPage, PageRow::of));
         app.get("/v1/pages/top", this::topPages);
         app.get("/v1/alerts", this::alertsOfMinutes);
         SseHandler liveStream = new SseHandler(live::join);
@@ -102,13 +104,16 @@ public final class QueryRoutes implements AutoCloseable {
         app.exception(QueryError.class, (e, ctx) -> ctx.status(400).json(QueryError.body(e.field, e.getMessage())));
     }
 
-    /** The rows of a per-minute view in the range, optionally of the one name parameter {@code param} gives. */
-    private Handler perMinute(MetricsQuery view, String param, UnaryOperator<String> nameProblem,
+    /**
+     * The rows of a per-minute view in the range, optionally of the one name parameter {@code
+     * param} gives, as {@code nameInView} makes it the view's (or refuses it).
+     */
+    private Handler perMinute(MetricsQuery view, String param, UnaryOperator<String> nameInView,
                               Function<MinuteMetric, ?> row) {
         return ctx -> {
             if (!readKeys.authorize(ctx)) return;
             TimeRange range = range(ctx);
-            Optional<String> name = name(ctx, param, nameProblem);
+            Optional<String> name = name(ctx, param).map(nameInView);
             List<MinuteMetric> found;
             try {
                 found = view.perMinute(range.from(), range.to(), name);
@@ -130,7 +135,7 @@ public final class QueryRoutes implements AutoCloseable {
     private void alertsOfMinutes(Context ctx) {
         if (!readKeys.authorize(ctx)) return;
         TimeRange range = range(ctx);
-        Optional<String> series = name(ctx, "series", ViewLimits::eventNameProblem);
+        Optional<String> series = name(ctx, "series").map(name -> checked("series", name, ViewLimits::eventNameProblem));
         try {
             ctx.json(new Alerts(alerts.alerts(range.from(), range.to(), series)));
         } catch (AlertsQuery.TooManyAlerts e) {
@@ -143,13 +148,17 @@ public final class QueryRoutes implements AutoCloseable {
         return TimeRange.parse(ctx.queryParam("from"), ctx.queryParam("to"), maxRange);
     }
 
+    /** The optional name the parameter {@code param} gives. */
+    private static Optional<String> name(Context ctx, String param) {
+        return Optional.ofNullable(ctx.queryParam(param)).filter(n -> !n.isEmpty());
+    }
+
     /**
-     * The optional name the parameter {@code param} gives; refused when no row of the view could
-     * hold it, since PostgreSQL would fail on a NUL rather than find none.
+     * The name, unless no row of the view could hold it: then refused, since PostgreSQL would fail
+     * on a NUL rather than find none.
      */
-    private static Optional<String> name(Context ctx, String param, UnaryOperator<String> problem) {
-        Optional<String> name = Optional.ofNullable(ctx.queryParam(param)).filter(n -> !n.isEmpty());
-        String bad = name.map(problem).orElse(null);
+    private static String checked(String param, String name, UnaryOperator<String> problem) {
+        String bad = problem.apply(name);
         if (bad != null) throw new QueryError(param, param + " " + bad);
         return name;
     }
