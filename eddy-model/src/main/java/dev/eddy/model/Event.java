@@ -83,4 +83,22 @@ public record Event(
         if (anonymousId != null) return "a:" + anonymousId;
         return null;
     }
+
+    /**
+     * The visitor whose sessions the event counts in: the anonymousId when there is one (a
+     * browser or app install, which Segment's libraries send with every call, before and after
+     * the user logs in), else the userId (a server-side call); in the namespaces of
+     * {@link #userKey()}. Null when the event has neither.
+     */
+    @JsonIgnore
+    public String visitorKey() {
+        return visitorKey(userId, anonymousId);
+    }
+
+    /** {@link #visitorKey()} from the two fields, for readers that do not build the whole event. */
+    public static String visitorKey(String userId, String anonymousId) {
+        if (anonymousId != null) return "a:" + anonymousId;
+        if (userId != null) return "u:" + userId;
+        return null;
+    }
 }

@@ -191,6 +191,10 @@ public final class ConfigLoader {
         positive(errors, "stream.outOfOrderness", c.stream().outOfOrderness());
         positive(errors, "stream.idleness", c.stream().idleness());
         positive(errors, "stream.dedupWindow", c.stream().dedupWindow());
+        Duration gap = c.stream().sessionGap();
+        if (gap.compareTo(Duration.ofSeconds(1)) < 0 || gap.compareTo(Duration.ofDays(1)) > 0) {
+            errors.add("stream.sessionGap: must be from 1s to 1d, got " + Durations.format(gap));
+        }
         positive(errors, "query.maxRange", c.query().maxRange());
         if (c.stream().allowedLateness().isNegative()) errors.add("stream.allowedLateness: must not be negative");
         if (c.ingest().maxFutureSkew().isNegative()) errors.add("ingest.maxFutureSkew: must not be negative");

@@ -49,12 +49,17 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
         }
     }
 
-    /** Event-time handling of the analytics job. */
+    /**
+     * Event-time handling of the analytics job.
+     *
+     * @param sessionGap the longest quiet stretch inside one visitor's session (see the sessions view)
+     */
     public record Stream(
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration outOfOrderness,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration idleness,
             @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration allowedLateness,
-            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration dedupWindow) {}
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration dedupWindow,
+            @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration sessionGap) {}
 
     /**
      * Anomaly alerts on the per-minute counts (see the analytics job's alert step).
@@ -137,7 +142,8 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Server(8080, List.of(), List.of()),
                 new Kafka("", 9092, 4, Duration.ofDays(7), Duration.ofSeconds(10)),
                 new Flink("", 8081, 2, Duration.ofSeconds(2), ""),
-                new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24)),
+                new Stream(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofHours(24),
+                        Duration.ofMinutes(30)),
                 new Alerts(Duration.ofMinutes(30), 4.0, 10, Duration.ofMinutes(1)),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),

@@ -244,7 +244,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
         EddyConfig.Alerts a = config.alerts();
         return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
                 AnalyticsJob.Settings.defaults().liveUpdateInterval(),
-                new AlertRule((int) a.baseline().toMinutes(), a.threshold(), a.minCount(), a.delay()));
+                new AlertRule((int) a.baseline().toMinutes(), a.threshold(), a.minCount(), a.delay()), s.sessionGap());
     }
 
     public String jobId() {

@@ -33,6 +33,7 @@ final class JobFingerprint {
         EddyConfig.Stream stream = config.stream();
         String settings = String.join("\n", bootstrap, views.url(), views.user(), stream.outOfOrderness().toString(),
                 stream.idleness().toString(), stream.allowedLateness().toString(), stream.dedupWindow().toString(),
+                stream.sessionGap().toString(),
                 config.ingest().maxFutureSkew().toString(), Integer.toString(config.flink().parallelism()),
                 config.flink().checkpointInterval().toString(), config.alerts().toString());
         sha.update(settings.getBytes(StandardCharsets.UTF_8));

@@ -51,6 +51,7 @@ public final class AnalyticsJob {
      * @param dedupTtl how long an event's dedup key is remembered
      * @param liveUpdateInterval how often an open minute's changed figures go out
      * @param alerts when a closed minute's count is an anomaly
+     * @param sessionGap the longest quiet stretch inside one visitor's session
      */
     public record Settings(
             Duration outOfOrderness,
@@ -58,7 +59,8 @@ public final class AnalyticsJob {
             Duration allowedLateness,
             Duration dedupTtl,
             Duration liveUpdateInterval,
-            AlertRule alerts) {
+            AlertRule alerts,
+            Duration sessionGap) {
 
         public Settings {
             DurationChecks.notNegative(outOfOrderness, "outOfOrderness");
@@ -67,12 +69,16 @@ public final class AnalyticsJob {
             DurationChecks.positive(dedupTtl, "dedupTtl");
             DurationChecks.positive(liveUpdateInterval, "liveUpdateInterval");
             Objects.requireNonNull(alerts, "alerts");
+            DurationChecks.positive(sessionGap, "sessionGap");
         }
 
-        /** 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second, {@link AlertRule#defaults()}. */
+        /**
+         * 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second,
+         * {@link AlertRule#defaults()}, sessions end after 30 min without an event.
+         */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1),
-                    Duration.ofHours(24), Duration.ofSeconds(1), AlertRule.defaults());
+                    Duration.ofHours(24), Duration.ofSeconds(1), AlertRule.defaults(), Duration.ofMinutes(30));
         }
     }
 

@@ -98,7 +98,8 @@ class AnalyticsJobIT {
                 events, RateLimiterStrategy.perSecond(200), TypeInformation.of(AnalyticsEvent.class));
         AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), Duration.ofSeconds(2),
-                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts());
+                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts(),
+                defaults.sessionGap());
 
         AnalyticsJob.build(env, source,
                 new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
