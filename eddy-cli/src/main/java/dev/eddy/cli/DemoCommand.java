@@ -31,6 +31,14 @@ final class DemoCommand implements Callable<Integer> {
     private static final Outage INCIDENT = new Outage("Order Completed", Duration.ofMinutes(12), Duration.ofMinutes(2),
             Duration.ofMinutes(30));
 
+    /**
+     * Visitors the demo's sessions are drawn from: at 50 events/s (some 15 sessions a second) each
+     * returns about every two hours, so most of its visits are sessions of their own under the
+     * 30-minute session gap; the workload's default 5,000 would return every few minutes, and
+     * every visitor would be in one endless session.
+     */
+    private static final int VISITORS = 100_000;
+
     @Mixin
     RuntimeOptions options;
 
@@ -55,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         InstanceFile eddy = runtime.instance();
         TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))
                 .rate(rate).seed(System.currentTimeMillis()).recordTruth(false)
-                .profile(TrafficProfile.defaults().withOutage(incident ? INCIDENT : null)).build();
+                .profile(TrafficProfile.defaults().withUsers(VISITORS).withOutage(incident ? INCIDENT : null)).build();
         Thread sender = new Thread(() -> {
             try {
                 traffic.run();

@@ -55,8 +55,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed and start give the same traffic (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users, and views and visitors of each page) to this JSON file")
+    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users, views and visitors of each page, and sessions) to this JSON file")
     Path truth;
+
+    @Option(names = "--session-gap", defaultValue = "30m", description = "Split the truth's sessions where a visitor was quiet longer than this: the stream.sessionGap of the Eddy sent to (default ${DEFAULT-VALUE})")
+    Duration sessionGap;
 
     @Option(names = "--retry-timeout", defaultValue = "10m", description = "Give up retrying a batch after this long (default ${DEFAULT-VALUE})")
     Duration retryTimeout;
@@ -113,6 +116,7 @@ final class GenerateCommand implements Callable<Integer> {
                 .retryTimeout(retryTimeout)
                 .duplicateFraction(duplicates)
                 .recordTruth(truth != null)
+                .sessionGap(sessionGap)
                 .progress((acknowledged, total) -> {
                     ProgressBar progress = bar;
                     if (progress == null) return;
@@ -124,7 +128,7 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            // the generator's and sender's own checks: --rate, --duplicates, --retry-timeout, --count
+            // the generator's and sender's own checks: --rate, --duplicates, --retry-timeout, --count, --session-gap
             throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
         }
     }

@@ -32,6 +32,7 @@ public final class TrafficRun {
     private final Long count;
     private final Duration duration;
     private final GroundTruth truth;
+    private final Duration sessionGap;
 
     private TrafficRun(Builder b) {
         this.generator = TrafficGenerator.builder().seed(b.seed).start(b.start == null ? Instant.now() : b.start)
@@ -42,6 +43,7 @@ public final class TrafficRun {
         this.count = b.count;
         this.duration = b.duration;
         this.truth = b.recordTruth ? new GroundTruth() : null;
+        this.sessionGap = b.sessionGap;
     }
 
     public static Builder builder(URI url, String writeKey) {
@@ -59,7 +61,7 @@ public final class TrafficRun {
         if (count != null) summary = sender.send(source, count);
         else if (duration != null) summary = sender.sendFor(source, duration);
         else summary = sender.sendUntilStopped(source);
-        return new Result(summary, truth == null ? null : TruthFile.of(truth, summary.duplicatesSent()));
+        return new Result(summary, truth == null ? null : TruthFile.of(truth, summary.duplicatesSent(), sessionGap));
     }
 
     /** Ends the run after its in-flight batches; {@link #run()} then returns normally. */
@@ -89,6 +91,7 @@ public final class TrafficRun {
         private TrafficProfile profile = TrafficProfile.defaults();
         private SendProgress progress = SendProgress.NONE;
         private boolean recordTruth = true;
+        private Duration sessionGap = Duration.ofMinutes(30);
 
         private Builder(URI url, String writeKey) {
             this.url = Objects.requireNonNull(url, "url");
@@ -160,6 +163,16 @@ public final class TrafficRun {
         /** Whether to keep ground truth (memory grows with the run); default true. Turn off for endless demos. */
         public Builder recordTruth(boolean value) {
             this.recordTruth = value;
+            return this;
+        }
+
+        /**
+         * The gap the truth's sessions are split by: the {@code stream.sessionGap} of the Eddy
+         * sent to; default 30 min, as Eddy's.
+         */
+        public Builder sessionGap(Duration value) {
+            if (value.isNegative() || value.isZero()) throw new IllegalArgumentException("sessionGap must be positive: " + value);
+            this.sessionGap = value;
             return this;
         }
 

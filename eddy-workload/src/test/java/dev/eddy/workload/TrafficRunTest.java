@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,7 @@ class TrafficRunTest {
         assertThat(result.summary().acknowledged()).isEqualTo(600);
         assertThat(result.summary().duplicatesSent()).isEqualTo(300);
         assertThat(batchSizes).hasSize(18);
-        assertThat(result.truth()).isEqualTo(TruthFile.of(received, 300));
+        assertThat(result.truth()).isEqualTo(TruthFile.of(received, 300, Duration.ofMinutes(30)));
         assertThat(result.truth().events()).isEqualTo(600);
     }
 }

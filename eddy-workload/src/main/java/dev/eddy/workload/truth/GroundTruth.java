@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.Event;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.workload.traffic.SegmentMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +25,7 @@ import java.util.TreeMap;
  * not counted. Users are {@link Event#userKey()}, so a userId and an equal anonymousId stay
  * two users. An event whose {@link Event#dedupKey()} was already seen counts once. And the same
  * per (minute, page): a page call's {@code properties.path}, else its name, and a screen call's
- * name.
+ * name. And the sessions of the counted events ({@link #sessions(Duration)}).
  *
  * <p>Keeps every user of every (minute, series) and every dedup key: meant for runs of up to
  * a few million events. Thread-safe.
@@ -32,6 +35,8 @@ public final class GroundTruth {
     private final Set<String> seen = new HashSet<>();
     private final Map<Instant, Map<String, Cell>> minutes = new TreeMap<>();
     private final Map<Instant, Map<String, Cell>> pageMinutes = new TreeMap<>();
+    /** Each visitor's counted events' times, epoch millis, in the order added. */
+    private final Map<String, List<Long>> visits = new HashMap<>();
 
     /** The series an event counts in, or null when its type is not counted. */
     public static String series(Event event) {
@@ -62,8 +67,13 @@ public final class GroundTruth {
     /** @return false when the event is a duplicate of one already added */
     public synchronized boolean add(Event event) {
         if (!seen.add(event.dedupKey())) return false;
-        count(minutes, series(event), event);
+        String series = series(event);
+        count(minutes, series, event);
         count(pageMinutes, page(event), event);
+        String visitor = event.visitorKey();
+        if (series != null && visitor != null) {
+            visits.computeIfAbsent(visitor, v -> new ArrayList<>()).add(event.timestamp().toEpochMilli());
+        }
         return true;
     }
 
@@ -93,6 +103,36 @@ public final class GroundTruth {
     /** The final per-minute views and visitors of each page, sorted by start, then page; the page in {@code event}. */
     public synchronized List<MinuteMetric> pages() {
         return rows(pageMinutes);
+    }
+
+    /**
+     * The sessions of the counted events, every one of them over, per minute of their start,
+     * sorted by start: a visitor's ({@link Event#visitorKey()}) events in time order, split where
+     * two follow each other more than {@code gap} apart.
+     */
+    public synchronized List<SessionMetric> sessions(Duration gap) {
+        long gapMillis = gap.toMillis();
+        Map<Long, long[]> byMinute = new TreeMap<>();
+        for (List<Long> times : visits.values()) {
+            long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+            int first = 0;
+            for (int i = 1; i <= sorted.length; i++) {
+                if (i == sorted.length || sorted[i] - sorted[i - 1] > gapMillis) {
+                    long start = sorted[first];
+                    long[] row = byMinute.computeIfAbsent(Math.floorDiv(start, 60_000L) * 60_000L, m -> new long[4]);
+                    int events = i - first;
+                    row[0]++;
+                    row[1] += sorted[i - 1] - start;
+                    row[2] += events;
+                    if (events == 1) row[3]++;
+                    first = i;
+                }
+            }
+        }
+        List<SessionMetric> rows = new ArrayList<>();
+        byMinute.forEach((minute, row) ->
+                rows.add(new SessionMetric(Instant.ofEpochMilli(minute), row[0], row[0], row[1], row[2], row[3])));
+        return rows;
     }
 
     private static List<MinuteMetric> rows(Map<Instant, Map<String, Cell>> cells) {

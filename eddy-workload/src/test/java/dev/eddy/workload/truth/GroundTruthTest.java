@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.workload.traffic.SegmentMessage;
 import dev.eddy.workload.traffic.TrafficGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -159,7 +161,7 @@ class GroundTruthTest {
         GroundTruth truth = new GroundTruth();
         truth.add(event("m1", EventType.TRACK, "Signed Up", "x", null, "2025-01-01T12:00:10Z"));
         truth.add(event("m2", EventType.PAGE, "Home", null, "y", "2025-01-01T12:01:10Z"));
-        TruthFile file = TruthFile.of(truth, 7);
+        TruthFile file = TruthFile.of(truth, 7, Duration.ofSeconds(90));
         Path path = dir.resolve("truth.json");
 
         file.write(path);
@@ -173,6 +175,49 @@ class GroundTruthTest {
                 .isEqualTo("{\"start\":\"2025-01-01T12:01:00Z\",\"event\":\"page\",\"count\":1,\"users\":1}");
         assertThat(json.get("pages").toString())
                 .isEqualTo("[{\"start\":\"2025-01-01T12:01:00Z\",\"page\":\"Home\",\"views\":1,\"visitors\":1}]");
+        assertThat(json.get("sessionGap").asText()).isEqualTo("90s");
+        // x's track and y's page are two visitors' sessions of one event each
+        assertThat(json.get("sessions").toString()).isEqualTo("[{\"start\":\"2025-01-01T12:00:00Z\",\"sessions\":1,"
+                + "\"ended\":1,\"lengthMillis\":0,\"events\":1,\"bounces\":1},{\"start\":\"2025-01-01T12:01:00Z\","
+                + "\"sessions\":1,\"ended\":1,\"lengthMillis\":0,\"events\":1,\"bounces\":1}]");
         assertThat(TruthFile.read(path)).isEqualTo(file);
+    }
+
+    @Test
+    void aTruthFileFromBeforeTheSessionsViewReadsWithNone() throws IOException {
+        TruthFile file = TruthFile.parse("{\"series\":[],\"pages\":[],\"events\":3,\"duplicatesSent\":0}");
+
+        assertThat(file.sessionGap()).isNull();
+        assertThat(file.sessions()).isEmpty();
+    }
+
+    @Test
+    void sessionsAreEachVisitorsCountedEventsSplitWhereTheyAreMoreThanTheGapApart() {
+        GroundTruth truth = new GroundTruth();
+        for (Event e : List.of(
+                // visitor anon-1: three events within 10 s of each other, added out of order, and
+                // it logs in midway (its anonymousId stays): one session of 20 s from 12:00:55
+                event("a1", EventType.PAGE, "Home", null, "anon-1", "2025-01-01T12:00:55Z"),
+                event("a3", EventType.TRACK, "Product Added", "x", "anon-1", "2025-01-01T12:01:15Z"),
+                event("a2", EventType.PAGE, "Product", "x", "anon-1", "2025-01-01T12:01:05Z"),
+                // not counted, so neither a session nor a part of one
+                event("a4", EventType.IDENTIFY, null, "x", "anon-1", "2025-01-01T12:01:20Z"),
+                // exactly the gap after the last: the same session
+                event("a5", EventType.TRACK, "Order Completed", "x", "anon-1", "2025-01-01T12:01:25Z"),
+                // more than the gap after it: a new session, a bounce
+                event("a6", EventType.PAGE, "Home", null, "anon-1", "2025-01-01T12:01:35.001Z"),
+                // x without an anonymousId (a server-side call): a visitor of its own, a bounce
+                event("x1", EventType.TRACK, "Order Completed", "x", null, "2025-01-01T12:00:59Z"),
+                // a retry: counted once
+                event("x1", EventType.TRACK, "Order Completed", "x", null, "2025-01-01T12:00:59Z"))) {
+            truth.add(e);
+        }
+
+        assertThat(truth.sessions(Duration.ofSeconds(10))).containsExactly(
+                new SessionMetric(Instant.parse("2025-01-01T12:00:00Z"), 2, 2, 30_000, 5, 1),
+                new SessionMetric(Instant.parse("2025-01-01T12:01:00Z"), 1, 1, 0, 1, 1));
+        // a longer gap joins the bounce to anon-1's first session
+        assertThat(truth.sessions(Duration.ofMinutes(1))).containsExactly(
+                new SessionMetric(Instant.parse("2025-01-01T12:00:00Z"), 2, 2, 40_001, 6, 1));
     }
 }
