@@ -39,6 +39,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("  Ingest (Segment API):  " + eddy.url() + "/v1/batch   write key: " + String.join(", ", eddy.writeKeys()));
         out.println("  Query API:             " + eddy.url() + "/v1/metrics/events   read key: " + String.join(", ", eddy.readKeys()));
         out.println("  Top pages:             " + eddy.url() + "/v1/pages/top   (per minute: /v1/metrics/pages)");
+        out.println("  Sessions:              " + eddy.url() + "/v1/sessions   (by minute of their start; one is over"
+                + " once its visitor was quiet for stream.sessionGap, 30m by default)");
         out.println("  Alerts:                " + eddy.url() + "/v1/alerts   (and eddy.alerts; a series is judged"
                 + " once it has 10 minutes of history)");
         out.println("  Flink UI:              " + eddy.flinkUrl());

@@ -1,19 +1,22 @@
 package dev.eddy.it;
 
+import dev.eddy.model.config.Durations;
 import dev.eddy.runtime.process.EddyProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.util.FileUtils;
 
 /**
- * How the end-to-end tests launch {@code eddy run}: with the launcher's heap limits, a generous
- * ready timeout for a busy 2-core machine, and a data dir under {@code target/} so the child's
- * log ({@code target/eddy-it/<test>/eddy.log}) survives a failure for inspection.
+ * How the end-to-end tests launch {@code eddy run}: with the launcher's heap limits, the tests'
+ * session gap, a generous ready timeout for a busy 2-core machine, and a data dir under
+ * {@code target/} so the child's log ({@code target/eddy-it/<test>/eddy.log}) survives a failure
+ * for inspection.
  */
 final class Eddies {
     /** As the {@code eddy} launcher script: Kafka and Flink in one JVM fit in 1 GB of heap. */
@@ -39,7 +42,10 @@ final class Eddies {
         return start(dataDir, env, List.of());
     }
 
+    /** With the tests' session gap ({@link Traffic#SESSION_GAP}) unless {@code env} sets one. */
     static EddyProcess start(Path dataDir, Map<String, String> env, List<String> args) throws IOException, InterruptedException {
-        return EddyProcess.start(dataDir, JVM_ARGS, env, args, READY_TIMEOUT);
+        Map<String, String> withGap = new HashMap<>(env);
+        withGap.putIfAbsent("EDDY_STREAM_SESSION_GAP", Durations.format(Traffic.SESSION_GAP));
+        return EddyProcess.start(dataDir, JVM_ARGS, withGap, args, READY_TIMEOUT);
     }
 }

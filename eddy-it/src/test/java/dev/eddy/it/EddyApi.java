@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.runtime.InstanceFile;
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +60,18 @@ final class EddyApi {
         List<Map.Entry<String, Long>> pages = new ArrayList<>();
         for (JsonNode page : body.path("pages")) pages.add(Map.entry(page.path("page").asText(), page.path("views").asLong()));
         return pages;
+    }
+
+    /** {@code GET /v1/sessions?from=&to=}: the rows of the sessions that started in [from, to), by minute. */
+    List<SessionMetric> sessionsPerMinute(Instant from, Instant to) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get("/v1/sessions?from=" + from + "&to=" + to, "Bearer " + readKey));
+        List<SessionMetric> rows = new ArrayList<>();
+        for (JsonNode row : body.path("minutes")) {
+            rows.add(new SessionMetric(Instant.parse(row.path("start").asText()), row.path("sessions").asLong(),
+                    row.path("ended").asLong(), row.path("lengthMillis").asLong(), row.path("events").asLong(),
+                    row.path("bounces").asLong()));
+        }
+        return rows;
     }
 
     /** {@code GET /v1/alerts?from=&to=}: the alerts of the minutes in [from, to), in the API's order. */

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The end-to-end tests' verdict: the query API answers exactly the generator's ground truth,
  * every (minute, series) and every (minute, page) row with its count and distinct users, in the
- * API's order, and every row final; and the top pages of those minutes.
+ * API's order, and every row final; the top pages of those minutes; and every minute's sessions,
+ * all of them over.
  */
 final class ExactViews {
 
@@ -24,8 +25,10 @@ final class ExactViews {
 
     /**
      * Waits until {@code GET /v1/metrics/events} and {@code /v1/metrics/pages} over the truth's
-     * minutes equal the truth, then checks {@code /v1/pages/top} over them. The last minute turns
-     * final only once the input has been quiet for a while (the quiet-tail watermark).
+     * minutes equal the truth, then checks {@code /v1/pages/top} over them, then waits until
+     * {@code /v1/sessions} equals the truth's sessions (split by the gap the Eddy runs with,
+     * {@link Traffic#SESSION_GAP}). The last minute turns final only once the input has been
+     * quiet for a while (the quiet-tail watermark), the last sessions end a gap after that.
      */
     static void awaitEqual(EddyApi api, TruthFile truth, Duration timeout) {
         awaitRows(api, truth.series(), timeout);
@@ -42,6 +45,13 @@ final class ExactViews {
         } catch (IOException | InterruptedException e) {
             throw new AssertionError("GET /v1/pages/top failed", e);
         }
+        assertThat(truth.sessionGap()).as("the truth's session gap").isEqualTo(Traffic.SESSION_GAP);
+        assertThat(truth.sessions()).as("ground truth of sessions").isNotEmpty();
+        Instant sessionsTo = truth.sessions().get(truth.sessions().size() - 1).start().plus(1, ChronoUnit.MINUTES);
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(api.sessionsPerMinute(from, sessionsTo))
+                        .as("rows of /v1/sessions?from=%s&to=%s", from, sessionsTo)
+                        .containsExactlyElementsOf(truth.sessions()));
     }
 
     private static final int TOP = 10;

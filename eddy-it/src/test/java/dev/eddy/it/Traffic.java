@@ -16,6 +16,12 @@ final class Traffic {
      * while a run ending early in a minute would wait for the rest of that minute.
      */
     static final Duration SOON_FINAL = Duration.ofSeconds(59);
+    /**
+     * The {@code stream.sessionGap} every test's Eddy runs with ({@link Eddies}) and its truth's
+     * sessions are split by: short, so that a run's sessions are over seconds after it, and
+     * longer than the gaps inside the generator's sessions, so that they are not all bounces.
+     */
+    static final Duration SESSION_GAP = Duration.ofSeconds(10);
 
     private Traffic() {}
 
@@ -31,7 +37,8 @@ final class Traffic {
                 .start(startEndingAt(Instant.now(), count, rate, lastEventIntoMinute))
                 .rate(rate)
                 .count(count)
-                .duplicateFraction(DUPLICATE_FRACTION);
+                .duplicateFraction(DUPLICATE_FRACTION)
+                .sessionGap(SESSION_GAP);
     }
 
     private static Instant startEndingAt(Instant now, long count, double rate, Duration lastEventIntoMinute) {
