@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
+import dev.eddy.store.MinuteRange;
 import dev.eddy.store.alerts.AlertsUpsert;
-import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.metrics.MetricsUpsert;
 import java.net.http.HttpResponse;
@@ -322,7 +322,7 @@ class QueryIT {
      */
     private List<MinuteMetric> storeOneRowTooMany(MinuteView view, Instant start, String... names) {
         List<MinuteMetric> rows = new ArrayList<>();
-        for (int i = 0; i <= MetricsQuery.MAX_ROWS; i++) {
+        for (int i = 0; i <= MinuteRange.MAX_ROWS; i++) {
             rows.add(new MinuteMetric(start.plusSeconds(60L * (i / names.length)), names[i % names.length], 1, 1, true));
         }
         MetricsUpsert.upsertAll(eddy.store.dataSource(), view, rows);
