@@ -86,7 +86,7 @@ public final class MinuteRange {
         return rows;
     }
 
-    /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range, or name one series or page. */
+    /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range, or ask for one name of the view. */
     public static final class TooManyRows extends RuntimeException {
         TooManyRows() {
             super("more than " + MAX_ROWS + " rows match", null, false, false);

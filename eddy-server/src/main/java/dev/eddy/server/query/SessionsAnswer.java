@@ -16,7 +16,7 @@ record SessionsAnswer(List<SessionMetric> minutes, Total total) {
 
     /** Seconds to a tenth: a session lasts seconds to minutes, and the dashboard shows no finer. */
     private static final int LENGTH_DECIMALS = 1;
-    /** Events to a hundredth: a whole number would hide the difference between 1.4 and 1.0, all bounces. */
+    /** Events to a hundredth: whole events would show 1 for 1.4, as if every session bounced. */
     private static final int EVENTS_DECIMALS = 2;
     /** A fraction to a ten-thousandth, a hundredth of a percent. */
     private static final int RATE_DECIMALS = 4;
@@ -26,14 +26,14 @@ record SessionsAnswer(List<SessionMetric> minutes, Total total) {
     static SessionsAnswer of(SessionsInRange range) {
         SessionTotal sum = range.total();
         return new SessionsAnswer(range.minutes(), new Total(sum.sessions(), sum.ended(),
-                perEnded(sum.lengthMillis(), sum.ended() * 1000, LENGTH_DECIMALS),
-                perEnded(sum.events(), sum.ended(), EVENTS_DECIMALS),
-                perEnded(sum.bounces(), sum.ended(), RATE_DECIMALS)));
+                perEnded(BigDecimal.valueOf(sum.lengthMillis(), 3), sum.ended(), LENGTH_DECIMALS), // ms as s, exactly
+                perEnded(BigDecimal.valueOf(sum.events()), sum.ended(), EVENTS_DECIMALS),
+                perEnded(BigDecimal.valueOf(sum.bounces()), sum.ended(), RATE_DECIMALS)));
     }
 
     /** {@code figure / ended} rounded half up to {@code decimals}, or null when nothing ended. */
-    private static Double perEnded(long figure, long ended, int decimals) {
+    private static Double perEnded(BigDecimal figure, long ended, int decimals) {
         if (ended == 0) return null;
-        return BigDecimal.valueOf(figure).divide(BigDecimal.valueOf(ended), decimals, RoundingMode.HALF_UP).doubleValue();
+        return figure.divide(BigDecimal.valueOf(ended), decimals, RoundingMode.HALF_UP).doubleValue();
     }
 }
