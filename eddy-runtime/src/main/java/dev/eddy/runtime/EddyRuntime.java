@@ -18,6 +18,7 @@ import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
+import dev.eddy.store.sessions.SessionsQuery;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -171,6 +172,7 @@ public final class EddyRuntime implements AutoCloseable {
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
                 new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
                         new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
+                        new SessionsQuery(store.dataSource()),
                         new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 

@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.config.EddyConfig;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.store.metrics.MetricsUpsert;
 import dev.eddy.store.metrics.MinuteView;
+import dev.eddy.store.sessions.SessionsUpsert;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -18,18 +20,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,6 +66,13 @@ class LiveIT {
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "Signed Up", 1, 1, true),
                 new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "page", 5, 4, false),
                 new MinuteMetric(Instant.parse("2026-11-27T10:03:00Z"), "page", 1, 1, false))); // after it
+        // the dashboard's last hour: 09:03 to 10:03
+        SessionsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new SessionMetric(Instant.parse("2026-11-27T09:02:00Z"), 99, 99, 99_000, 99, 99), // before the hour
+                new SessionMetric(Instant.parse("2026-11-27T09:30:00Z"), 6, 6, 720_000, 30, 2),
+                new SessionMetric(Instant.parse("2026-11-27T10:01:00Z"), 3, 1, 45_000, 4, 0),
+                new SessionMetric(Instant.parse("2026-11-27T10:02:00Z"), 2, 0, 0, 0, 0),
+                new SessionMetric(Instant.parse("2026-11-27T10:03:00Z"), 50, 0, 0, 0, 0))); // after it
     }
 
     @AfterAll
@@ -149,7 +163,60 @@ class LiveIT {
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/html"));
         assertThat(page.body()).contains("<title>Eddy — live</title>", "/v1/live",
-                "<h2>Top pages, last hour</h2>", "'/v1/pages/top?'", "no page views yet");
+                "<h2>Top pages, last hour</h2>", "'/v1/pages/top?'", "no page views yet",
+                "<h2>Sessions, last hour</h2>", "'/v1/sessions?'", "no sessions yet");
+    }
+
+    /**
+     * The dashboard's own script, as served, run by Node against this server at {@link #NOW}: the
+     * sessions panel shows the last hour's figures of the rows in the view, and once a refresh is
+     * refused it says why and shows none of them. Skipped where no {@code node} is on the PATH: no
+     * JavaScript engine ships with the JDK.
+     */
+    @Test
+    void theSessionsPanelShowsTheLastHoursFiguresAndNoneOnceRefused() throws Exception {
+        Assumptions.assumeTrue(nodeRuns(), "node is not on the PATH");
+        JsonNode panel = runDashboard();
+
+        // 11 started, 7 ended: 765 s / 7 = 1 min 49 s, 34 events / 7, 2 bounces / 7
+        assertThat(panel.path("shown")).isEqualTo(json("""
+                {"note":"","hidden":false,"figures":["11","7","1 min 49 s","4.86","28.6 %%"],
+                 "startedPerMinute":%s}""".formatted(startedPerMinute())));
+        assertThat(panel.path("refused")).isEqualTo(json("""
+                {"note":"sessions unavailable: unknown read key","hidden":true,"figures":[],"startedPerMinute":[]}"""));
+    }
+
+    /** The bars of 09:03 to 10:02: 6 at 09:30, 3 at 10:01, 2 at 10:02. */
+    private static String startedPerMinute() {
+        List<String> bars = new ArrayList<>(Collections.nCopies(60, "\"0\""));
+        bars.set(27, "\"6\"");
+        bars.set(58, "\"3\"");
+        bars.set(59, "\"2\"");
+        return bars.toString();
+    }
+
+    private JsonNode runDashboard() throws Exception {
+        Path harness = Path.of(LiveIT.class.getResource("/dashboard-harness.js").toURI());
+        Path output = Files.createTempFile(dir, "dashboard", ".json");
+        Process node = new ProcessBuilder("node", harness.toString(), eddy.uri("").toString(), RunningServer.READ_KEY,
+                RunningServer.WRITE_KEY, String.valueOf(NOW.toEpochMilli()))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!node.waitFor(30, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            throw new AssertionError("the dashboard did not finish in 30 s: " + Files.readString(output));
+        }
+        assertThat(node.exitValue()).as(Files.readString(output)).isZero();
+        return json(Files.readString(output));
+    }
+
+    private static boolean nodeRuns() {
+        try {
+            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return node.waitFor(10, TimeUnit.SECONDS) && node.exitValue() == 0;
+        } catch (IOException | InterruptedException notThere) {
+            return false;
+        }
     }
 
     @Test

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
+import dev.eddy.model.sessions.SessionMetric;
+import dev.eddy.store.MinuteRange;
 import dev.eddy.store.alerts.AlertsUpsert;
-import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.metrics.MetricsUpsert;
+import dev.eddy.store.sessions.SessionsUpsert;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,6 +53,12 @@ class QueryIT {
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "/home", 2, 2, false),
                 new MinuteMetric(Instant.parse("2026-11-27T10:01:00Z"), "/docs", 3, 1, false),
                 new MinuteMetric(Instant.parse("2026-11-27T10:02:00Z"), "/home", 9, 9, false)));
+        SessionsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new SessionMetric(Instant.parse("2026-11-27T09:59:00Z"), 4, 4, 400_000, 20, 1),
+                new SessionMetric(Instant.parse("2026-11-27T10:00:00Z"), 10, 9, 1_234_500, 37, 3),
+                new SessionMetric(Instant.parse("2026-11-27T10:01:00Z"), 5, 2, 61_000, 4, 1),
+                new SessionMetric(Instant.parse("2026-11-27T10:03:00Z"), 2, 0, 0, 0, 0),
+                new SessionMetric(Instant.parse("2026-11-27T10:05:00Z"), 1, 1, 0, 1, 1)));
         try (Connection connection = eddy.store.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(AlertsUpsert.SQL)) {
             for (Alert alert : List.of(
@@ -304,6 +312,62 @@ class QueryIT {
     }
 
     @Test
+    void sessionsOfTheRangeByMinuteWithTheTotalsAveragedOverTheEndedOnes() throws Exception {
+        // from and to are aligned down to the minute: [10:00, 10:05)
+        HttpResponse<String> response = eddy.get("/v1/sessions?from=2026-11-27T10:00:30Z&to=2026-11-27T10:05:59Z", BEARER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        // 11 ended: 1,295,500 ms / 11 = 117.77 s, 41 events / 11 = 3.727, 4 bounces / 11 = 0.36364
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"minutes":[
+                  {"start":"2026-11-27T10:00:00Z","sessions":10,"ended":9,"lengthMillis":1234500,"events":37,"bounces":3},
+                  {"start":"2026-11-27T10:01:00Z","sessions":5,"ended":2,"lengthMillis":61000,"events":4,"bounces":1},
+                  {"start":"2026-11-27T10:03:00Z","sessions":2,"ended":0,"lengthMillis":0,"events":0,"bounces":0}],
+                 "total":{"sessions":17,"ended":11,"averageLengthSeconds":117.8,"eventsPerSession":3.73,"bounceRate":0.3636}}"""));
+
+        HttpResponse<String> allBounced = eddy.get("/v1/sessions?from=2026-11-27T10:05:00Z&to=2026-11-27T10:06:00Z", BEARER);
+        assertThat(json(allBounced.body()).path("total")).isEqualTo(json("""
+                {"sessions":1,"ended":1,"averageLengthSeconds":0.0,"eventsPerSession":1.0,"bounceRate":1.0}"""));
+    }
+
+    @Test
+    void sessionAveragesAreNullWhileNoSessionOfTheRangeEnded() throws Exception {
+        HttpResponse<String> open = eddy.get("/v1/sessions?from=2026-11-27T10:02:00Z&to=2026-11-27T10:04:00Z", BEARER);
+        HttpResponse<String> none = eddy.get("/v1/sessions?from=2026-11-27T12:00:00Z&to=2026-11-27T13:00:00Z", BEARER);
+
+        assertThat(json(open.body())).isEqualTo(json("""
+                {"minutes":[{"start":"2026-11-27T10:03:00Z","sessions":2,"ended":0,"lengthMillis":0,"events":0,"bounces":0}],
+                 "total":{"sessions":2,"ended":0,"averageLengthSeconds":null,"eventsPerSession":null,"bounceRate":null}}"""));
+        assertThat(json(none.body())).isEqualTo(json("""
+                {"minutes":[],
+                 "total":{"sessions":0,"ended":0,"averageLengthSeconds":null,"eventsPerSession":null,"bounceRate":null}}"""));
+    }
+
+    @Test
+    void sessionsNeedAReadKeyAndAGoodRange() throws Exception {
+        String range = "from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z";
+        HttpResponse<String> noKey = eddy.get("/v1/sessions?" + range, null);
+        HttpResponse<String> writeKeyInstead = eddy.get("/v1/sessions?" + range, "Bearer " + RunningServer.WRITE_KEY);
+        HttpResponse<String> badFrom = eddy.get("/v1/sessions?from=yesterday&to=2026-11-27T11:00:00Z", BEARER);
+        HttpResponse<String> noTo = eddy.get("/v1/sessions?from=2026-11-27T10:00:00Z", BEARER);
+        HttpResponse<String> tooLong = eddy.get("/v1/sessions?from=2026-01-01T00:00:00Z&to=2026-11-27T00:00:00Z", BEARER);
+
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(json(noKey.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"Authorization",
+                  "message":"missing read key: send Authorization: Bearer <read key>"}]}"""));
+        assertThat(writeKeyInstead.statusCode()).isEqualTo(401);
+        assertThat(error(writeKeyInstead).path("message").asText()).isEqualTo("unknown read key");
+        assertThat(List.of(badFrom, noTo, tooLong)).extracting(HttpResponse::statusCode).containsOnly(400);
+        assertThat(json(badFrom.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"from",
+                  "message":"'yesterday' is not an ISO-8601 instant such as 2026-11-27T10:00:00Z"}]}"""));
+        assertThat(error(noTo).path("field").asText()).isEqualTo("to");
+        assertThat(json(tooLong.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"to",
+                  "message":"range PT7920H is longer than the maximum PT744H (query.maxRange)"}]}"""));
+    }
+
+    @Test
     void openApiDescribesIngestAndQuery() throws Exception {
         JsonNode api = json(eddy.get("/openapi.json", null).body());
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
@@ -313,6 +377,7 @@ class QueryIT {
         assertThat(api.path("paths").has("/v1/alerts")).isTrue();
         assertThat(api.path("paths").has("/v1/metrics/pages")).isTrue();
         assertThat(api.path("paths").has("/v1/pages/top")).isTrue();
+        assertThat(api.path("paths").has("/v1/sessions")).isTrue();
         assertThat(api.path("paths").has("/")).isTrue();
     }
 
@@ -322,7 +387,7 @@ class QueryIT {
      */
     private List<MinuteMetric> storeOneRowTooMany(MinuteView view, Instant start, String... names) {
         List<MinuteMetric> rows = new ArrayList<>();
-        for (int i = 0; i <= MetricsQuery.MAX_ROWS; i++) {
+        for (int i = 0; i <= MinuteRange.MAX_ROWS; i++) {
             rows.add(new MinuteMetric(start.plusSeconds(60L * (i / names.length)), names[i % names.length], 1, 1, true));
         }
         MetricsUpsert.upsertAll(eddy.store.dataSource(), view, rows);

@@ -15,6 +15,7 @@ import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
+import dev.eddy.store.sessions.SessionsQuery;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -60,6 +61,7 @@ final class RunningServer implements AutoCloseable {
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
                 new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
                         new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
+                        new SessionsQuery(store.dataSource()),
                         Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
     }

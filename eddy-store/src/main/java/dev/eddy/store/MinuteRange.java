@@ -27,6 +27,13 @@ public final class MinuteRange {
         T read(ResultSet row) throws SQLException;
     }
 
+    /**
+     * Most rows one query of a per-minute view returns ({@link #readCapped}): some 40 MB on the heap
+     * with their JSON, while a whole {@code query.maxRange} of every series could be millions, enough
+     * to exhaust Eddy's heap, and with it the broker and the job beside it.
+     */
+    public static final int MAX_ROWS = 100_000;
+
     /** The condition that {@code minute_start} lies in [from, to), whose parameters {@link #bind} sets. */
     public static final String CONDITION = "minute_start >= ? AND minute_start < ?";
 
@@ -39,8 +46,21 @@ public final class MinuteRange {
     }
 
     /**
+     * The rows of [from, to), optionally of one name only, as {@link #read} reads them, but at most
+     * {@link #MAX_ROWS} of them.
+     *
+     * @throws TooManyRows when more match
+     */
+    public static <T> List<T> readCapped(DataSource dataSource, String select, String nameColumn, Instant from,
+                                         Instant to, Optional<String> name, RowReader<T> reader, String view) {
+        List<T> rows = read(dataSource, select, nameColumn, from, to, name, MAX_ROWS, reader, view);
+        if (rows.size() > MAX_ROWS) throw new TooManyRows();
+        return rows;
+    }
+
+    /**
      * @param select a {@code SELECT … FROM view} without a {@code WHERE}
-     * @param nameColumn the column {@code name} is compared with
+     * @param nameColumn the column {@code name} is compared with; null for a view without names
      * @param limit the most rows the caller answers with; up to {@code limit + 1} are returned
      * @param view the view's name, for the error
      */
@@ -64,5 +84,12 @@ public final class MinuteRange {
             throw new StoreException("reading " + view + " failed", e);
         }
         return rows;
+    }
+
+    /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range, or ask for one name of the view. */
+    public static final class TooManyRows extends RuntimeException {
+        TooManyRows() {
+            super("more than " + MAX_ROWS + " rows match", null, false, false);
+        }
     }
 }

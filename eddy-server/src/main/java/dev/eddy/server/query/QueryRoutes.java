@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
+import dev.eddy.store.MinuteRange;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.Total;
+import dev.eddy.store.sessions.SessionsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -31,6 +33,7 @@ public final class QueryRoutes implements AutoCloseable {
     private final MetricsQuery events;
     private final MetricsQuery pages;
     private final AlertsQuery alerts;
+    private final SessionsQuery sessions;
     private final ReadKeys readKeys;
     private final Duration maxRange;
     private final LiveFeed live;
@@ -40,11 +43,12 @@ public final class QueryRoutes implements AutoCloseable {
      * @param pages the query of {@link dev.eddy.store.metrics.MinuteView#PAGES}
      * @param clock what "now" is for the live feed's window
      */
-    public QueryRoutes(MetricsQuery events, MetricsQuery pages, AlertsQuery alerts, Set<String> readKeys,
-                       Duration maxRange, Clock clock) {
+    public QueryRoutes(MetricsQuery events, MetricsQuery pages, AlertsQuery alerts, SessionsQuery sessions,
+                       Set<String> readKeys, Duration maxRange, Clock clock) {
         this.events = events;
         this.pages = pages;
         this.alerts = alerts;
+        this.sessions = sessions;
         this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
         this.live = new LiveFeed(events, clock);
@@ -91,6 +95,7 @@ public final class QueryRoutes implements AutoCloseable {
         app.get("/v1/metrics/pages", perMinute(pages, "page", ViewLimits::fitPage, PageRow::of));
         app.get("/v1/pages/top", this::topPages);
         app.get("/v1/alerts", this::alertsOfMinutes);
+        app.get("/v1/sessions", this::sessionsOfMinutes);
         SseHandler liveStream = new SseHandler(live::join);
         app.get("/v1/live", ctx -> {
             if (!readKeys.authorizeHeaderOrParam(ctx)) return;
@@ -117,9 +122,8 @@ public final class QueryRoutes implements AutoCloseable {
             List<MinuteMetric> found;
             try {
                 found = view.perMinute(range.from(), range.to(), name);
-            } catch (MetricsQuery.TooManyRows e) {
-                throw new QueryError("to", "the range holds more than " + MetricsQuery.MAX_ROWS
-                        + " rows: narrow it, or ask for one " + param);
+            } catch (MinuteRange.TooManyRows e) {
+                throw tooManyRows("narrow it, or ask for one " + param);
             }
             ctx.json(PerMinute.of(found, row));
         };
@@ -142,6 +146,22 @@ public final class QueryRoutes implements AutoCloseable {
             throw new QueryError("to", "the range holds more than " + AlertsQuery.MAX_ROWS
                     + " alerts: narrow it, or ask for one series");
         }
+    }
+
+    private void sessionsOfMinutes(Context ctx) {
+        if (!readKeys.authorize(ctx)) return;
+        TimeRange range = range(ctx);
+        try {
+            ctx.json(SessionsAnswer.of(sessions.minutes(range.from(), range.to())));
+        } catch (MinuteRange.TooManyRows e) {
+            // a row per minute: only a query.maxRange of over 69 days reaches the cap
+            throw tooManyRows("narrow it");
+        }
+    }
+
+    /** A range of more rows than one answer holds, and how to ask for fewer. */
+    private static QueryError tooManyRows(String howToAskForFewer) {
+        return new QueryError("to", "the range holds more than " + MinuteRange.MAX_ROWS + " rows: " + howToAskForFewer);
     }
 
     private TimeRange range(Context ctx) {

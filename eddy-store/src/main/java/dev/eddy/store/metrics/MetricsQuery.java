@@ -32,13 +32,6 @@ public final class MetricsQuery {
     private static final Comparator<Total> RANK =
             Comparator.comparingLong(Total::count).reversed().thenComparing(Total::name);
 
-    /**
-     * Most rows one query returns: some 40 MB on the heap with their JSON, while a whole
-     * {@code query.maxRange} of every series could be millions, enough to exhaust Eddy's heap,
-     * and with it the broker and the job beside it.
-     */
-    public static final int MAX_ROWS = 100_000;
-
     /** Most names {@link #top} ranks. */
     public static final int MAX_TOP = 1000;
 
@@ -66,12 +59,11 @@ public final class MetricsQuery {
      * The stored rows whose minute starts in [from, to), optionally of one name only, ordered by
      * minute start, then name. Minutes without a row are absent, not zero.
      *
-     * @throws TooManyRows when more than {@link #MAX_ROWS} rows match
+     * @throws MinuteRange.TooManyRows when more than {@link MinuteRange#MAX_ROWS} rows match
      */
     public List<MinuteMetric> perMinute(Instant from, Instant to, Optional<String> name) {
-        List<MinuteMetric> metrics = MinuteRange.read(dataSource, select, view.nameColumn(), from, to, name, MAX_ROWS,
+        List<MinuteMetric> metrics = MinuteRange.readCapped(dataSource, select, view.nameColumn(), from, to, name,
                 MetricsQuery::metric, view.table());
-        if (metrics.size() > MAX_ROWS) throw new TooManyRows();
         metrics.sort(ORDER);
         return metrics;
     }
@@ -120,12 +112,5 @@ public final class MetricsQuery {
     private static MinuteMetric metric(ResultSet row) throws SQLException {
         return new MinuteMetric(row.getObject(1, OffsetDateTime.class).toInstant(), row.getString(2), row.getLong(3),
                 row.getLong(4), row.getBoolean(5));
-    }
-
-    /** More rows match than {@link #MAX_ROWS}: the caller must narrow the range or name one series or page. */
-    public static final class TooManyRows extends RuntimeException {
-        TooManyRows() {
-            super("more than " + MAX_ROWS + " rows match", null, false, false);
-        }
     }
 }

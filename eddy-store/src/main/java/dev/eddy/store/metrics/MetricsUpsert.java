@@ -1,8 +1,7 @@
 package dev.eddy.store.metrics;
 
 import dev.eddy.model.metrics.MinuteMetric;
-import dev.eddy.store.StoreException;
-import java.sql.Connection;
+import dev.eddy.store.UpsertBatch;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -66,24 +65,6 @@ public final class MetricsUpsert {
      * overwrites an earlier one.
      */
     public static void upsertAll(DataSource dataSource, MinuteView view, List<MinuteMetric> metrics) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(sql(view))) {
-                for (MinuteMetric metric : metrics) {
-                    bind(statement, metric);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("upserting into " + view.table() + " failed", e);
-        }
+        UpsertBatch.upsertAll(dataSource, sql(view), MetricsUpsert::bind, metrics, view.table());
     }
 }

@@ -1,0 +1,44 @@
+package dev.eddy.store.sessions;
+
+import dev.eddy.model.sessions.SessionMetric;
+import dev.eddy.store.MinuteRange;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Reads the sessions view. */
+public final class SessionsQuery {
+
+    private static final String SELECT =
+            "SELECT minute_start, sessions, ended, length_millis, events, bounces FROM session_metrics";
+
+    private final DataSource dataSource;
+
+    public SessionsQuery(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * The stored rows whose minute starts in [from, to), by minute start, and their total. Minutes
+     * in which no session started have no row.
+     *
+     * @throws MinuteRange.TooManyRows when more than {@link MinuteRange#MAX_ROWS} rows match
+     */
+    public SessionsInRange minutes(Instant from, Instant to) {
+        List<SessionMetric> minutes = MinuteRange.readCapped(dataSource, SELECT, null, from, to, Optional.empty(),
+                SessionsQuery::row, "session_metrics");
+        minutes.sort(Comparator.comparing(SessionMetric::start));
+        return new SessionsInRange(minutes, SessionTotal.of(minutes));
+    }
+
+    private static SessionMetric row(ResultSet row) throws SQLException {
+        return new SessionMetric(row.getObject(1, OffsetDateTime.class).toInstant(), row.getLong(2), row.getLong(3),
+                row.getLong(4), row.getLong(5), row.getLong(6));
+    }
+}
