@@ -66,7 +66,7 @@ class AnalyticsJobIT {
                 TypeInformation.of(AnalyticsEvent.class));
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, pages, late, new CollectingSink<>(), new CollectingSink<>()),
+                new AnalyticsJob.Sinks(metrics, pages, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
                 AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
@@ -102,7 +102,8 @@ class AnalyticsJobIT {
                 defaults.sessionGap());
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
+                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), new CollectingSink<>(), late, new CollectingSink<>(),
+                        new CollectingSink<>()),
                 settings);
         env.execute("backlog-it");
 
@@ -131,7 +132,8 @@ class AnalyticsJobIT {
 
         CollectingSink<Alert> alertsView = new CollectingSink<>();
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
+                new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
+                        new CollectingSink<>(), alerts, alertsView),
                 AnalyticsJob.Settings.defaults());
         env.execute("alerts-it");
 

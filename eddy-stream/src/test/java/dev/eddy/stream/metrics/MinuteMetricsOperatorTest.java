@@ -200,7 +200,8 @@ class MinuteMetricsOperatorTest {
 
     private static AnalyticsEvent pageView(String messageId, String path, String user, long timestampMillis) {
         AnalyticsEvent page = analytics(TestEvents.event(messageId, EventType.PAGE, "Page", user, timestampMillis));
-        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), timestampMillis, page.eventJson());
+        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), page.visitorKey(), timestampMillis,
+                page.eventJson());
     }
 
     @Test
