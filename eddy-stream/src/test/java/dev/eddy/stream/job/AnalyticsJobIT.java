@@ -15,6 +15,7 @@ import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.event.TestEvents;
+import dev.eddy.stream.sessions.SortedSessions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,23 +237,7 @@ class AnalyticsJobIT {
                     : e.userId() != null ? "user " + e.userId() : null;
             if (visitor != null) visits.computeIfAbsent(visitor, v -> new ArrayList<>()).add(e.timestamp().toEpochMilli());
         }
-        Map<Instant, SessionMetric> truth = new HashMap<>();
-        for (List<Long> times : visits.values()) {
-            times.sort(Comparator.naturalOrder());
-            int first = 0;
-            for (int i = 1; i <= times.size(); i++) {
-                if (i < times.size() && times.get(i) - times.get(i - 1) <= SESSION_GAP.toMillis()) continue;
-                long start = times.get(first);
-                int events = i - first;
-                Instant minute = Instant.ofEpochMilli(start - Math.floorMod(start, 60_000L));
-                SessionMetric session = new SessionMetric(minute, 1, 1, times.get(i - 1) - start, events, events == 1 ? 1 : 0);
-                truth.merge(minute, session, (a, b) -> new SessionMetric(minute, a.sessions() + b.sessions(),
-                        a.ended() + b.ended(), a.lengthMillis() + b.lengthMillis(), a.events() + b.events(),
-                        a.bounces() + b.bounces()));
-                first = i;
-            }
-        }
-        return truth;
+        return SortedSessions.rows(visits.values(), SESSION_GAP.toMillis());
     }
 
     private static final Instant ALERTS_START = Instant.parse("2026-11-27T10:00:00Z");

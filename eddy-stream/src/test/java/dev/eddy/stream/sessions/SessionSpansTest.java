@@ -2,6 +2,8 @@ package dev.eddy.stream.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.sessions.SessionMetric;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -158,7 +160,7 @@ class SessionSpansTest {
             List<Long> times = new ArrayList<>();
             int n = 1 + random.nextInt(12);
             for (int i = 0; i < n; i++) times.add(M + random.nextInt(180_000));
-            Map<Long, SessionDelta> expected = sortedAndSplit(times);
+            Map<Instant, SessionMetric> expected = SortedSessions.rows(List.of(times), GAP);
 
             Collections.shuffle(times, random);
             spans = SessionSpans.NONE;
@@ -172,29 +174,10 @@ class SessionSpansTest {
             }
             advance(Long.MAX_VALUE).deltas().forEach(d -> summed.merge(d.minuteStart(), d, SessionDelta::plus));
 
-            summed.values().removeIf(SessionDelta::isZero);
-            assertThat(summed.keySet()).as("round %d: %s", round, times).isEqualTo(expected.keySet());
-            for (Map.Entry<Long, SessionDelta> figures : expected.entrySet()) {
-                assertThat(summed.get(figures.getKey()).row()).as("round %d: %s", round, times)
-                        .isEqualTo(figures.getValue().row());
-            }
+            Map<Instant, SessionMetric> rows = new HashMap<>();
+            summed.values().stream().filter(d -> !d.isZero()).forEach(d -> rows.put(d.row().start(), d.row()));
+            assertThat(rows).as("round %d: %s", round, times).isEqualTo(expected);
             assertThat(spans.isEmpty()).isTrue();
         }
-    }
-
-    /** The figures by start minute, from the times sorted and split at gaps longer than the gap. */
-    private static Map<Long, SessionDelta> sortedAndSplit(List<Long> times) {
-        List<Long> sorted = new ArrayList<>(times);
-        Collections.sort(sorted);
-        Map<Long, SessionDelta> figures = new HashMap<>();
-        int start = 0;
-        for (int i = 1; i <= sorted.size(); i++) {
-            if (i == sorted.size() || sorted.get(i) - sorted.get(i - 1) > GAP) {
-                SessionDelta session = SessionDelta.of(sorted.get(start), sorted.get(i - 1), i - start, true);
-                figures.merge(session.minuteStart(), session, SessionDelta::plus);
-                start = i;
-            }
-        }
-        return figures;
     }
 }
