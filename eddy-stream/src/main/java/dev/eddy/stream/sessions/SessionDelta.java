@@ -8,12 +8,12 @@ import java.time.Instant;
  * A change of the figures of the sessions started in one minute, in the terms of
  * {@link SessionMetric}; also a minute's running total ({@link SessionTally}).
  *
- * @param latestLast the latest last event of the sessions it counts or retracts, or
+ * @param latestEnd the latest last event time of the sessions it counts or retracts, or
  *     {@link Long#MIN_VALUE} for none: a minute is kept until event time passes this far enough
  *     that no event can touch one of its sessions ({@link SessionTimes#minuteForgottenAt})
  */
 public record SessionDelta(
-        long minuteStart, long sessions, long ended, long lengthMillis, long events, long bounces, long latestLast) {
+        long minuteStart, long sessions, long ended, long lengthMillis, long events, long bounces, long latestEnd) {
 
     /** What one session counts in the minute it started: just itself while open, all its figures once over. */
     public static SessionDelta of(long first, long last, int events, boolean ended) {
@@ -28,16 +28,16 @@ public record SessionDelta(
         return new SessionDelta(minuteStart, 0, 0, 0, 0, 0, Long.MIN_VALUE);
     }
 
-    /** The figures taken back; the latest last stays, as a minute's retention may only grow. */
+    /** The figures taken back; the latest end stays, as a minute's retention may only grow. */
     public SessionDelta negated() {
-        return new SessionDelta(minuteStart, -sessions, -ended, -lengthMillis, -events, -bounces, latestLast);
+        return new SessionDelta(minuteStart, -sessions, -ended, -lengthMillis, -events, -bounces, latestEnd);
     }
 
     /** Both changes together; expects the same minute. */
     public SessionDelta plus(SessionDelta other) {
         return new SessionDelta(minuteStart, sessions + other.sessions, ended + other.ended,
                 lengthMillis + other.lengthMillis, events + other.events, bounces + other.bounces,
-                Math.max(latestLast, other.latestLast));
+                Math.max(latestEnd, other.latestEnd));
     }
 
     /** Whether it changes no figure. */

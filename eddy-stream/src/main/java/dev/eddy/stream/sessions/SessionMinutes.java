@@ -68,7 +68,7 @@ public final class SessionMinutes extends KeyedProcessFunction<Long, SessionDelt
     }
 
     private long forgottenAt(SessionTally tally) {
-        return times.minuteForgottenAt(tally.total().minuteStart(), tally.total().latestLast());
+        return times.minuteForgottenAt(tally.total().minuteStart(), tally.total().latestEnd());
     }
 
     private static SessionTally emitIfDirty(SessionTally tally, Collector<SessionMetric> out) {

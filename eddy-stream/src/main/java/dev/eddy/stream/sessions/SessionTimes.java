@@ -33,9 +33,9 @@ public record SessionTimes(long gapMs, long retentionMs) implements Serializable
 
     /**
      * When no accepted event can change the sessions started in a minute any more, given the
-     * latest last event of those sessions: none can start in the minute, nor touch one of them.
+     * latest last event time of those sessions: none can start in the minute, nor touch one of them.
      */
-    public long minuteForgottenAt(long minuteStart, long latestLast) {
-        return Math.max(minuteStart + MinuteWindow.SIZE_MS, end(latestLast)) + retentionMs;
+    public long minuteForgottenAt(long minuteStart, long latestEnd) {
+        return Math.max(minuteStart + MinuteWindow.SIZE_MS, end(latestEnd)) + retentionMs;
     }
 }

@@ -42,8 +42,8 @@ class SessionSpansTest {
     }
 
     private static SessionDelta delta(long minute, long sessions, long ended, long length, long events, long bounces,
-                                      long latestLast) {
-        return new SessionDelta(minute, sessions, ended, length, events, bounces, latestLast);
+                                      long latestEnd) {
+        return new SessionDelta(minute, sessions, ended, length, events, bounces, latestEnd);
     }
 
     @Test
