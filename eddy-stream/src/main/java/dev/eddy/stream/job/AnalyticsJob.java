@@ -29,9 +29,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics →
  * anomaly alerts, with events too late for their minute to a separate sink; beside the
- * metrics, dedup → per-minute views of each page; and after them, the events the metrics counted →
- * each visitor's sessions → the sessions of each start minute. Sources and sinks are arguments, so the
- * same graph runs on Kafka and a SQL view in production and on generated data in tests.
+ * metrics, dedup → per-minute views of each page; and after the metrics, the events they counted
+ * → each visitor's sessions → the sessions started in each minute. Sources and sinks are
+ * arguments, so the same graph runs on Kafka and a SQL view in production and on generated data
+ * in tests.
  *
  * <p>Each stateful step has a fixed uid: changing one orphans its state in existing checkpoints.
  */

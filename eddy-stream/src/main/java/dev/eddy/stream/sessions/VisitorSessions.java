@@ -16,6 +16,11 @@ import org.apache.flink.util.Collector;
  * at its new end; a session over is forgotten once no event the series step accepts can touch it
  * ({@link SessionTimes#forgottenAt}), and the visitor's state with its last session. An event going
  * on with an open session, the common case, costs a state read and a write, no timer, no emission.
+ *
+ * <p>Lateness is the series step's business: every visit that reaches this step counts. Its own
+ * watermark only says when sessions end and are forgotten, and is never ahead of the series
+ * step's; after a restore it starts from none (Flink does not checkpoint watermarks), which ends
+ * and forgets sessions later, never wrongly.
  */
 public final class VisitorSessions extends KeyedProcessFunction<String, Visit, SessionDelta> {
 
