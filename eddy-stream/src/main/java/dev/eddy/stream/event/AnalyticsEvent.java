@@ -14,15 +14,17 @@ import dev.eddy.model.metrics.ViewLimits;
  * @param series the metric series ({@link #seriesOf(Event)}), or null for types not counted
  * @param page the page viewed ({@link #pageOf(Event)}), or null for events that view none
  * @param userKey {@link Event#userKey()}, null when the event has no user
+ * @param visitorKey {@link Event#visitorKey()}, whose sessions the event counts in; null when it has no visitor
  * @param timestampMillis event time, epoch milliseconds
  * @param eventJson the canonical JSON of the event, as read from {@code eddy.events}
  */
 public record AnalyticsEvent(
-        String dedupKey, String series, String page, String userKey, long timestampMillis, byte[] eventJson) {
+        String dedupKey, String series, String page, String userKey, String visitorKey, long timestampMillis,
+        byte[] eventJson) {
 
     public static AnalyticsEvent of(Event event, byte[] eventJson) {
         return new AnalyticsEvent(
-                event.dedupKey(), seriesOf(event), pageOf(event), event.userKey(),
+                event.dedupKey(), seriesOf(event), pageOf(event), event.userKey(), event.visitorKey(),
                 event.timestamp().toEpochMilli(), eventJson);
     }
 
@@ -67,7 +69,7 @@ public record AnalyticsEvent(
 
     /** The same event counted at another time; its JSON, handed on unchanged when late, keeps the original. */
     public AnalyticsEvent at(long otherTimestampMillis) {
-        return new AnalyticsEvent(dedupKey, series, page, userKey, otherTimestampMillis, eventJson);
+        return new AnalyticsEvent(dedupKey, series, page, userKey, visitorKey, otherTimestampMillis, eventJson);
     }
 
     /** Whether the event counts in the per-minute metrics. */

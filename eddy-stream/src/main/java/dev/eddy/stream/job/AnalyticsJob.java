@@ -2,6 +2,7 @@ package dev.eddy.stream.job;
 
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
@@ -9,6 +10,11 @@ import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
+import dev.eddy.stream.sessions.SessionDelta;
+import dev.eddy.stream.sessions.SessionMinutes;
+import dev.eddy.stream.sessions.SessionTimes;
+import dev.eddy.stream.sessions.Visit;
+import dev.eddy.stream.sessions.VisitorSessions;
 import dev.eddy.stream.time.DurationChecks;
 import dev.eddy.stream.time.QuietTailWatermarks;
 import java.time.Duration;
@@ -22,9 +28,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics →
- * anomaly alerts, with events too late for their minute to a separate sink; and beside the
- * metrics, dedup → per-minute views of each page. Sources and sinks are arguments, so the
- * same graph runs on Kafka and a SQL view in production and on generated data in tests.
+ * anomaly alerts, with events too late for their minute to a separate sink; beside the
+ * metrics, dedup → per-minute views of each page; and after the metrics, the events they counted
+ * → each visitor's sessions → the sessions started in each minute. Sources and sinks are
+ * arguments, so the same graph runs on Kafka and a SQL view in production and on generated data
+ * in tests.
  *
  * <p>Each stateful step has a fixed uid: changing one orphans its state in existing checkpoints.
  */
@@ -36,6 +44,9 @@ public final class AnalyticsJob {
     public static final String METRICS_SINK_UID = "eddy-minute-metrics-sink";
     public static final String PAGE_METRICS_UID = "eddy-page-metrics";
     public static final String PAGE_METRICS_SINK_UID = "eddy-page-metrics-sink";
+    public static final String VISITOR_SESSIONS_UID = "eddy-visitor-sessions";
+    public static final String SESSION_METRICS_UID = "eddy-session-metrics";
+    public static final String SESSION_METRICS_SINK_UID = "eddy-session-metrics-sink";
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
     public static final String ALERTS_UID = "eddy-anomaly-alerts";
     public static final String ALERTS_SINK_UID = "eddy-alerts-sink";
@@ -91,6 +102,8 @@ public final class AnalyticsJob {
      *     (start, event): a row is re-emitted as its figures grow and after a restore
      * @param pages the per-minute views and distinct visitors of each page, in rows whose event is
      *     the page ({@code AnalyticsEvent.pageOf}); an idempotent upsert by (start, page), as metrics
+     * @param sessions the figures of the sessions started in each minute, live and final; an
+     *     idempotent upsert by start: each row holds the minute's whole figures
      * @param late events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
      * @param alerts the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly once
      *     if the sink commits with checkpoints (a restored job emits again what followed its
@@ -98,8 +111,8 @@ public final class AnalyticsJob {
      * @param alertsView the alerts again, for the query API; an idempotent upsert by the alert's id
      */
     public record Sinks(
-            Sink<MinuteMetric> metrics, Sink<MinuteMetric> pages, Sink<LateEvent> late, Sink<Alert> alerts,
-            Sink<Alert> alertsView) {}
+            Sink<MinuteMetric> metrics, Sink<MinuteMetric> pages, Sink<SessionMetric> sessions, Sink<LateEvent> late,
+            Sink<Alert> alerts, Sink<Alert> alertsView) {}
 
     /**
      * Adds the job to {@code env}. The sinks of the views run at the parallelism of the step they
@@ -138,6 +151,20 @@ public final class AnalyticsJob {
                 .sinkTo(sinks.pages())
                 .uid(PAGE_METRICS_SINK_UID)
                 .name("page metrics sink");
+        SessionTimes sessionTimes = SessionTimes.of(settings.sessionGap(), settings.allowedLateness());
+        // the events the series step counted, not dedup's: see MinuteMetricsOperator.COUNTED
+        metrics.getSideOutput(MinuteMetricsOperator.COUNTED)
+                .keyBy(Visit::visitorKey)
+                .process(new VisitorSessions(sessionTimes))
+                .uid(VISITOR_SESSIONS_UID)
+                .name("visitor sessions")
+                .keyBy(SessionDelta::minuteStart)
+                .process(new SessionMinutes(sessionTimes, settings.liveUpdateInterval()))
+                .uid(SESSION_METRICS_UID)
+                .name("session metrics")
+                .sinkTo(sinks.sessions())
+                .uid(SESSION_METRICS_SINK_UID)
+                .name("session metrics sink");
         metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)
                 .sinkTo(sinks.late())
                 .uid(LATE_SINK_UID)

@@ -16,7 +16,7 @@ import java.time.LocalDate;
  * {@code AnalyticsEvent.of(EventJson.decode(json), json)} gives, at a fraction of the cost.
  *
  * <p>Decoding the whole {@link Event} builds Jackson trees of its properties, context and traits
- * and parses four instants, only for the job to keep six values. Instead one streaming pass
+ * and parses four instants, only for the job to keep seven values. Instead one streaming pass
  * reads the top-level fields the job needs (and a page's {@code properties.path}) and skips the
  * rest. That pass only accepts records in the shape {@link EventJson#encode} writes (strings as
  * JSON strings, instants as {@code Instant.toString()} does, objects as objects, the required
@@ -92,7 +92,8 @@ final class AnalyticsEventReader {
         // the canonical event requires these
         if (messageId == null || type == null || timestamp == ABSENT) throw new NotCanonicalShape();
         return new AnalyticsEvent(Event.dedupKey(source, messageId), AnalyticsEvent.seriesOf(type, eventName),
-                AnalyticsEvent.pageOf(type, name, path), Event.userKey(userId, anonymousId), timestamp, json);
+                AnalyticsEvent.pageOf(type, name, path), Event.userKey(userId, anonymousId),
+                Event.visitorKey(userId, anonymousId), timestamp, json);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.eddy.stream.metrics;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
+import dev.eddy.stream.sessions.Visit;
 import dev.eddy.stream.time.DurationChecks;
+import dev.eddy.stream.time.UpdateTicks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +43,8 @@ import org.apache.flink.util.OutputTag;
  * When the watermark reaches the window's end the figures go out final. An event later than that
  * but within the allowed lateness still counts and its window goes out again, final. At the end
  * plus the allowed lateness the window's state and timers are dropped; events after that go to
- * {@link #TOO_LATE} unchanged.
+ * {@link #TOO_LATE} unchanged. The series step hands each event it counts that has a visitor to
+ * {@link #COUNTED}, for the sessions.
  *
  * <p>Everything needed to emit is in keyed state at each checkpoint, timers included, so a job
  * restored from a checkpoint emits whatever the checkpoint held un-emitted, and replayed events
@@ -74,6 +77,16 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     public static final OutputTag<LateEvent> TOO_LATE =
             new OutputTag<>("too-late", TypeInformation.of(LateEvent.class));
 
+    /**
+     * The events the series step counted that have a visitor, for the sessions. From here rather
+     * than from dedup: lateness is judged once, by this operator's rule (the restored watermark
+     * included), so the sessions count exactly the events the metrics count; and the event time
+     * this operator moves on while its inputs are idle ({@link #moveOnWhileIdle}) goes with them,
+     * so open sessions still end after a restore that replays nothing. Time and visitor only, no
+     * JSON bytes.
+     */
+    public static final OutputTag<Visit> COUNTED = new OutputTag<>("counted", TypeInformation.of(Visit.class));
+
     /** Flink metric: events too late to be counted, kept on the late topic. */
     public static final String LATE_METRIC = "eddyLateEvents";
 
@@ -104,8 +117,12 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     private final long allowedLatenessMs;
     private final long updateIntervalMs;
     private final int mirrorCapacity;
-    /** Whether too-late events go to {@link #TOO_LATE} and count in {@link #LATE_METRIC}, or only in {@link #DROPPED_LATE_METRIC}. */
-    private final boolean keepsLateEvents;
+    /**
+     * Whether this is the series step: it sends its too-late events to {@link #TOO_LATE} and counts
+     * them in {@link #LATE_METRIC}, and its counted visits to {@link #COUNTED}; else it counts its
+     * too-late events only, in {@link #DROPPED_LATE_METRIC}.
+     */
+    private final boolean seriesStep;
 
     private transient ValueState<MinuteTally> tally;
     private transient MapState<String, Boolean> users;
@@ -132,11 +149,11 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
     }
 
     private MinuteMetricsOperator(Duration allowedLateness, Duration updateInterval, int mirrorCapacity,
-                                  boolean keepsLateEvents) {
+                                  boolean seriesStep) {
         this.allowedLatenessMs = DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis();
         this.updateIntervalMs = DurationChecks.positive(updateInterval, "updateInterval").toMillis();
         this.mirrorCapacity = mirrorCapacity;
-        this.keepsLateEvents = keepsLateEvents;
+        this.seriesStep = seriesStep;
     }
 
     /**
@@ -175,7 +192,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         users = getPartitionedState(new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         mirror = new WindowMirror(mirrorCapacity, this::save);
-        late = getMetricGroup().counter(keepsLateEvents ? LATE_METRIC : DROPPED_LATE_METRIC);
+        late = getMetricGroup().counter(seriesStep ? LATE_METRIC : DROPPED_LATE_METRIC);
         idleSince = getProcessingTimeService().getCurrentProcessingTime();
         idleFrom = watermark();
         getProcessingTimeService().registerTimer(idleSince + IDLE_TICK_MS, this::moveOnWhileIdle);
@@ -222,11 +239,15 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         long watermark = watermark();
         if (MinuteWindow.isTooLate(start, watermark, allowedLatenessMs)) {
             late.inc();
-            if (keepsLateEvents) {
+            if (seriesStep) {
                 LateEvent tooLate = new LateEvent(event.eventJson(), watermark - event.timestampMillis());
                 output.collect(TOO_LATE, new StreamRecord<>(tooLate, element.getTimestamp()));
             }
             return;
+        }
+        if (seriesStep && event.visitorKey() != null) {
+            output.collect(COUNTED, new StreamRecord<>(new Visit(event.visitorKey(), event.timestampMillis()),
+                    element.getTimestamp()));
         }
         WindowMirror.Window window = window(key);
         if (window != null && !window.knowsUsers() && mirror.canLearn(window.tally().users())) {
@@ -244,9 +265,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
         boolean newUser = addUser(window, event.userKey());
         MinuteTally next = window.tally().add(newUser);
         if (!next.updateScheduled()) {
-            // aligned to the interval, so the timers of many windows fire together
-            long now = timers.currentProcessingTime();
-            long at = (Math.floorDiv(now, updateIntervalMs) + 1) * updateIntervalMs;
+            long at = UpdateTicks.next(timers.currentProcessingTime(), updateIntervalMs);
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, at);
             next = next.scheduled(at);
         }

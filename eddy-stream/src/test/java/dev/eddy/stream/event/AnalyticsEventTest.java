@@ -9,9 +9,14 @@ import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.alerts.AnomalyWatch;
 import dev.eddy.stream.metrics.MinuteTally;
 import dev.eddy.stream.metrics.WindowKey;
+import dev.eddy.stream.sessions.SessionDelta;
+import dev.eddy.stream.sessions.SessionSpans;
+import dev.eddy.stream.sessions.SessionTally;
+import dev.eddy.stream.sessions.Visit;
 import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -79,15 +84,29 @@ class AnalyticsEventTest {
 
         assertThat(analytics.dedupKey()).isEqualTo("ce:/billing#id-1");
         assertThat(analytics.userKey()).isNull();
+        assertThat(analytics.visitorKey()).isNull();
         assertThat(analytics.timestampMillis()).isEqualTo(ts.toEpochMilli());
         assertThat(analytics.eventJson()).isSameAs(json);
+    }
+
+    @Test
+    void theVisitorIsTheAnonymousIdFirstAndTheUserTheUserIdFirst() {
+        AnalyticsEvent both = AnalyticsEvent.of(event("1", EventType.PAGE, "Home", "u-1", "a-1", 0), new byte[0]);
+        AnalyticsEvent userOnly = AnalyticsEvent.of(event("2", EventType.TRACK, "Paid", "u-1", null, 0), new byte[0]);
+        AnalyticsEvent anonymous = AnalyticsEvent.of(event("3", EventType.TRACK, "Paid", null, "a-1", 0), new byte[0]);
+
+        assertThat(both).extracting(AnalyticsEvent::visitorKey, AnalyticsEvent::userKey).containsExactly("a:a-1", "u:u-1");
+        assertThat(userOnly).extracting(AnalyticsEvent::visitorKey, AnalyticsEvent::userKey).containsExactly("u:u-1", "u:u-1");
+        assertThat(anonymous).extracting(AnalyticsEvent::visitorKey, AnalyticsEvent::userKey).containsExactly("a:a-1", "a:a-1");
+        assertThat(both.at(5).visitorKey()).isEqualTo("a:a-1");
     }
 
     @Test
     void everyTypeOnTheWireIsAFlinkPojoNotAKryoGenericType() {
         for (Class<?> type : new Class<?>[] {
                 AnalyticsEvent.class, LateEvent.class, WindowKey.class, MinuteTally.class, MinuteMetric.class,
-                Alert.class, AnomalyWatch.class}) {
+                Alert.class, AnomalyWatch.class, Visit.class, SessionDelta.class, SessionSpans.class,
+                SessionTally.class, SessionMetric.class}) {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
     }

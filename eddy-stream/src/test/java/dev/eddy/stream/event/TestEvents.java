@@ -11,8 +11,13 @@ public final class TestEvents {
     private TestEvents() {}
 
     public static Event event(String messageId, EventType type, String name, String userId, long timestampMillis) {
+        return event(messageId, type, name, userId, null, timestampMillis);
+    }
+
+    public static Event event(String messageId, EventType type, String name, String userId, String anonymousId,
+                              long timestampMillis) {
         Instant ts = Instant.ofEpochMilli(timestampMillis);
-        return new Event(messageId, type, name, null, userId, null, null, null, null,
+        return new Event(messageId, type, name, null, userId, anonymousId, null, null, null,
                 ts, ts, ts, ts, null, null, null);
     }
 

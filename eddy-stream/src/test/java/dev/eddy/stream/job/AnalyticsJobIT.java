@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
+import dev.eddy.model.EventType;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.event.TestEvents;
+import dev.eddy.stream.sessions.SortedSessions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +69,7 @@ class AnalyticsJobIT {
                 TypeInformation.of(AnalyticsEvent.class));
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, pages, late, new CollectingSink<>(), new CollectingSink<>()),
+                new AnalyticsJob.Sinks(metrics, pages, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
                 AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
@@ -102,7 +105,8 @@ class AnalyticsJobIT {
                 defaults.sessionGap());
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
+                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), new CollectingSink<>(), late, new CollectingSink<>(),
+                        new CollectingSink<>()),
                 settings);
         env.execute("backlog-it");
 
@@ -131,7 +135,8 @@ class AnalyticsJobIT {
 
         CollectingSink<Alert> alertsView = new CollectingSink<>();
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
+                new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
+                        new CollectingSink<>(), alerts, alertsView),
                 AnalyticsJob.Settings.defaults());
         env.execute("alerts-it");
 
@@ -144,6 +149,95 @@ class AnalyticsJobIT {
                         List.of("Order Completed", minute(12), FIRING, DROP, 0L, 20.0, 2.11, 37.89),
                         List.of("Order Completed", minute(13), RESOLVED, DROP, 20L, 20.0, 2.11, 37.89));
         assertThat(alertsView.received()).containsExactlyInAnyOrderElementsOf(alerts.received());
+    }
+
+    /**
+     * Visitors' sessions through the whole job, with a gap of 10 s: the last row of each start
+     * minute is what sorting each visitor's counted events and splitting them at gaps over 10 s
+     * gives, whatever order the events came in.
+     */
+    @Test
+    void finalSessionRowsEqualEachVisitorsSortedEventsSplitAtTheGap() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        CollectingSink<SessionMetric> sessions = new CollectingSink<>();
+        DataGeneratorSource<AnalyticsEvent> source = new DataGeneratorSource<>(
+                i -> TestEvents.analytics(SESSION_TRAFFIC.get((int) (long) i)), SESSION_TRAFFIC.size(),
+                TypeInformation.of(AnalyticsEvent.class));
+        AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
+        AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), defaults.idleness(),
+                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts(),
+                SESSION_GAP);
+
+        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), sessions,
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()), settings);
+        env.execute("sessions-it");
+
+        Map<Instant, SessionMetric> last = new LinkedHashMap<>();
+        for (SessionMetric row : sessions.received()) last.put(row.start(), row);
+        Map<Instant, SessionMetric> movedAway = new HashMap<>(last);
+        movedAway.values().removeIf(row -> row.sessions() != 0);
+        last.values().removeIf(row -> row.sessions() == 0);
+        assertThat(last).isEqualTo(sessionsGroundTruth());
+        assertThat(movedAway.values()).as("g's session moved to the minute before; its first minute keeps a row of none")
+                .containsExactly(new SessionMetric(sessionMinute(2), 0, 0, 0, 0, 0));
+        assertThat(sessionsGroundTruth().values()).as("the traffic below, by hand").containsExactlyInAnyOrder(
+                new SessionMetric(sessionMinute(0), 4, 4, 7_000 + 5_000 + 15_000, 10, 1),
+                new SessionMetric(sessionMinute(1), 3, 3, 15_000 + 15_000 + 5_000, 8, 0));
+    }
+
+    private static final Duration SESSION_GAP = Duration.ofSeconds(10);
+    private static final Instant SESSIONS_START = Instant.parse("2026-11-27T12:00:00Z");
+    private static final List<Event> SESSION_TRAFFIC = sessionTraffic();
+
+    private static Instant sessionMinute(int n) {
+        return SESSIONS_START.plus(Duration.ofMinutes(n));
+    }
+
+    private static List<Event> sessionTraffic() {
+        List<Event> events = new ArrayList<>();
+        // a: out of order within the out-of-orderness, then another session 22 s on; and a duplicate
+        for (int second : new int[] {1, 4, 3, 8, 30, 35}) events.add(sessionEvent(events, second, EventType.TRACK, null, "anon-a"));
+        events.add(events.get(0));
+        // b: a bounce
+        events.add(sessionEvent(events, 50, EventType.PAGE, null, "anon-b"));
+        // c: a server's calls, with a userId only, across a minute's end
+        for (int second : new int[] {55, 62, 70}) events.add(sessionEvent(events, second, EventType.TRACK, "user-c", null));
+        // d: anonymous, then logged in: still the anonymous id's one session
+        events.add(sessionEvent(events, 65, EventType.SCREEN, null, "anon-d"));
+        events.add(sessionEvent(events, 72, EventType.SCREEN, "user-d", "anon-d"));
+        events.add(sessionEvent(events, 80, EventType.TRACK, "user-d", "anon-d"));
+        // e: no visitor, counted in the metrics only
+        events.add(sessionEvent(events, 66, EventType.TRACK, null, null));
+        // f: two sessions 15 s apart, then an event between them joins them, late for the first one's end
+        for (int second : new int[] {100, 115, 108}) events.add(sessionEvent(events, second, EventType.TRACK, null, "anon-f"));
+        // g: an event before the session's first moves the session to the minute before
+        for (int second : new int[] {122, 117}) events.add(sessionEvent(events, second, EventType.TRACK, null, "anon-g"));
+        // h: calls not counted make no session
+        events.add(sessionEvent(events, 140, EventType.IDENTIFY, null, "anon-h"));
+        events.add(TestEvents.event("s" + events.size(), EventType.TRACK, null, "user-h", "anon-h",
+                SESSIONS_START.toEpochMilli() + 141_000));
+        return events;
+    }
+
+    private static Event sessionEvent(List<Event> before, int second, EventType type, String userId, String anonymousId) {
+        return TestEvents.event("s" + before.size(), type, "Clicked", userId, anonymousId,
+                SESSIONS_START.toEpochMilli() + second * 1_000L);
+    }
+
+    /** Each visitor's counted events, computed from the traffic alone: sorted, split at gaps over the gap. */
+    private static Map<Instant, SessionMetric> sessionsGroundTruth() {
+        Set<String> seen = new HashSet<>();
+        Map<String, List<Long>> visits = new HashMap<>();
+        for (Event e : SESSION_TRAFFIC) {
+            if (!seen.add(e.messageId()) || SERIES.of(e) == null) continue;
+            String visitor = e.anonymousId() != null ? "anonymous " + e.anonymousId()
+                    : e.userId() != null ? "user " + e.userId() : null;
+            if (visitor != null) visits.computeIfAbsent(visitor, v -> new ArrayList<>()).add(e.timestamp().toEpochMilli());
+        }
+        return SortedSessions.rows(visits.values(), SESSION_GAP.toMillis());
     }
 
     private static final Instant ALERTS_START = Instant.parse("2026-11-27T10:00:00Z");

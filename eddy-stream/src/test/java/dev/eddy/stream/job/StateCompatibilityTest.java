@@ -9,12 +9,19 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
+import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
+import dev.eddy.stream.sessions.SessionDelta;
+import dev.eddy.stream.sessions.SessionMinutes;
+import dev.eddy.stream.sessions.SessionTimes;
+import dev.eddy.stream.sessions.SortedSessions;
+import dev.eddy.stream.sessions.Visit;
+import dev.eddy.stream.sessions.VisitorSessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +56,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>Each file under {@code src/test/resources/state/} is a savepoint of one step in Flink's
  * canonical format, which either backend restores, written by the version it is named after from
- * the events of {@link #metricsBefore}, {@link #dedupBefore} or {@link #alertsBefore}: {@code minute-metrics-v1} by the
+ * the events of {@link #metricsBefore}, {@link #dedupBefore}, {@link #alertsBefore}, {@link #visitsBefore} or
+ * {@link #sessionDeltasBefore}: {@code minute-metrics-v1} by the
  * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
- * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1} and {@code anomaly-alerts-v1} files
- * by this version. The two metrics files hold the same state, as they should: the operator kept the
+ * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1}, {@code anomaly-alerts-v1},
+ * {@code visitor-sessions-v1} and {@code session-metrics-v1} files by this version. The two metrics files hold the same state, as they should: the operator kept the
  * state and timer names; they differ in the snapshot's ids only. The pages step is the same operator
  * as the metrics, so their files stand for its state too. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
@@ -65,17 +73,22 @@ class StateCompatibilityTest {
     private static final String METRICS_LAYOUT = "minute-metrics-v2";
     private static final String DEDUP_LAYOUT = "dedup-v1";
     private static final String ALERTS_LAYOUT = "anomaly-alerts-v1";
+    private static final String VISITOR_SESSIONS_LAYOUT = "visitor-sessions-v1";
+    private static final String SESSION_METRICS_LAYOUT = "session-metrics-v1";
     /** A 5-minute baseline (its warm-up too), 3 standard deviations, at least 10 events, judged at once. */
     private static final AlertRule ALERT_RULE = new AlertRule(5, 3.0, 10, Duration.ZERO);
 
     private static final Duration LATENESS = Duration.ofMinutes(10);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
     private static final Duration TTL = Duration.ofHours(24);
+    private static final SessionTimes SESSION_TIMES = SessionTimes.of(Duration.ofSeconds(30), LATENESS);
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long START = 1_699_999_980_000L;
     private static final String[] SERIES = {"Clicked", "Signed Up"};
     /** The watermark the metrics were at when their snapshots were taken: the first minute final, two open. */
     private static final long WATERMARK_BEFORE = START + 59_999;
+    /** The watermark of the sessions' snapshots: some sessions over, some open. */
+    private static final long SESSIONS_WATERMARK_BEFORE = START + 60_000;
 
     private final List<MinuteMetric> emitted = new ArrayList<>();
 
@@ -118,6 +131,84 @@ class StateCompatibilityTest {
         List<MinuteMetric> rows = new ArrayList<>();
         for (int m = 0; m < 5; m++) rows.add(new MinuteMetric(Instant.ofEpochMilli(START + m * 60_000L), "Order Completed", 25, 5, true));
         return rows;
+    }
+
+    /** Four visitors' visits, up to {@link #SESSIONS_WATERMARK_BEFORE}: a:1's first session and a:2's over, the others open. */
+    static List<Visit> visitsBefore() {
+        return List.of(visit("a:1", 0), visit("a:1", 20), visit("a:2", 5), visit("u:3", 40), visit("a:1", 100),
+                visit("a:2", 90));
+    }
+
+    /** After the restore: a late event reopening a:1's first session, sessions going on, a new visitor. */
+    static List<Visit> visitsAfter() {
+        return List.of(visit("a:1", 45), visit("u:3", 65), visit("a:2", 120), visit("a:4", 200));
+    }
+
+    private static Visit visit(String visitor, int second) {
+        return new Visit(visitor, START + second * 1_000L);
+    }
+
+    /** Two minutes' deltas, the first minute's figures emitted at processing time 1 000, its last delta not. */
+    static List<SessionDelta> sessionDeltasBefore() {
+        return List.of(new SessionDelta(START, 1, 0, 0, 0, 0, START + 5_000),
+                new SessionDelta(START, 1, 1, 4_000, 2, 0, START + 4_000),
+                new SessionDelta(START + 60_000, 1, 0, 0, 0, 0, START + 61_000),
+                new SessionDelta(START, 0, 1, 10_000, 3, 0, START + 10_000));
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"visitor-sessions-v1, hashmap", "visitor-sessions-v1, rocksdb"})
+    void visitorSessionsCarryOnExactly(String snapshot, String backend) throws Exception {
+        var harness = visitorSessionsHarness(backend);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        for (Visit visit : visitsAfter()) harness.processElement(visit, visit.timestampMillis());
+        harness.processWatermark(Long.MAX_VALUE);
+        List<SessionDelta> deltas = new ArrayList<>(harness.extractOutputValues());
+        if (backend.equals("hashmap")) {
+            assertThat(harness.numKeyedStateEntries()).as("every session forgotten at the input's end").isZero();
+        }
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.close();
+        // what the version before emitted up to its snapshot
+        var before = visitorSessionsHarness(backend);
+        before.open();
+        for (Visit visit : visitsBefore()) before.processElement(visit, visit.timestampMillis());
+        before.processWatermark(SESSIONS_WATERMARK_BEFORE);
+        deltas.addAll(before.extractOutputValues());
+        before.close();
+
+        Map<Long, SessionDelta> summed = new HashMap<>();
+        for (SessionDelta delta : deltas) summed.merge(delta.minuteStart(), delta, SessionDelta::plus);
+        Map<Instant, SessionMetric> rows = new HashMap<>();
+        for (SessionDelta total : summed.values()) if (!total.isZero()) rows.put(total.row().start(), total.row());
+        Map<String, List<Long>> times = new HashMap<>();
+        for (Visit visit : visitsBefore()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
+        for (Visit visit : visitsAfter()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
+        assertThat(rows).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"session-metrics-v1, hashmap", "session-metrics-v1, rocksdb"})
+    void sessionMetricsCarryOnExactly(String snapshot, String backend) throws Exception {
+        var harness = sessionMetricsHarness(backend);
+        harness.setProcessingTime(1_500);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        harness.processElement(new SessionDelta(START + 60_000, 0, 1, 0, 1, 1, START + 61_000), START);
+        harness.processWatermark(Long.MAX_VALUE);
+
+        Map<Instant, SessionMetric> last = new HashMap<>();
+        for (SessionMetric row : harness.extractOutputValues()) last.put(row.start(), row);
+        assertThat(last).containsOnly(
+                Map.entry(Instant.ofEpochMilli(START), new SessionMetric(Instant.ofEpochMilli(START), 2, 2, 14_000, 5, 0)),
+                Map.entry(Instant.ofEpochMilli(START + 60_000),
+                        new SessionMetric(Instant.ofEpochMilli(START + 60_000), 1, 1, 0, 1, 1)));
+        if (backend.equals("hashmap")) {
+            assertThat(harness.numKeyedStateEntries()).as("every minute dropped at the input's end").isZero();
+        }
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).isZero();
+        harness.close();
     }
 
     @ParameterizedTest(name = "{0} into {1}")
@@ -233,12 +324,49 @@ class StateCompatibilityTest {
         write(alerts.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState(), dir.resolve(ALERTS_LAYOUT));
         alerts.close();
+
+        var sessions = visitorSessionsHarness("rocksdb");
+        sessions.open();
+        for (Visit visit : visitsBefore()) sessions.processElement(visit, visit.timestampMillis());
+        sessions.processWatermark(SESSIONS_WATERMARK_BEFORE);
+        write(sessions.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(VISITOR_SESSIONS_LAYOUT));
+        sessions.close();
+
+        var sessionMetrics = sessionMetricsHarness("rocksdb");
+        sessionMetrics.setProcessingTime(0);
+        sessionMetrics.open();
+        List<SessionDelta> deltas = sessionDeltasBefore();
+        for (int i = 0; i < deltas.size(); i++) {
+            if (i == 3) sessionMetrics.setProcessingTime(1_000);
+            sessionMetrics.processElement(deltas.get(i), START);
+        }
+        write(sessionMetrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(SESSION_METRICS_LAYOUT));
+        sessionMetrics.close();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MinuteMetric, Alert> alertsHarness(String backend)
             throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AnomalyDetector(ALERT_RULE)), MinuteMetric::event, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> visitorSessionsHarness(
+            String backend) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new VisitorSessions(SESSION_TIMES)), Visit::visitorKey, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> sessionMetricsHarness(
+            String backend) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new SessionMinutes(SESSION_TIMES, UPDATE_INTERVAL)), SessionDelta::minuteStart,
+                Types.LONG);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

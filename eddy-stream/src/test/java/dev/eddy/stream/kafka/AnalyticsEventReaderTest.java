@@ -12,8 +12,10 @@ import dev.eddy.stream.event.AnalyticsEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The streaming read against the full decode it stands in for. */
@@ -39,13 +41,19 @@ class AnalyticsEventReaderTest {
     @Test
     void readsEveryCanonicalEventAsTheFullDecodeDoes() throws IOException {
         Random random = new Random(42);
+        Set<String> idCombinations = new HashSet<>();
         for (int i = 0; i < 5_000; i++) {
-            byte[] json = EventJson.encode(randomEvent(random, i));
+            Event event = randomEvent(random, i);
+            byte[] json = EventJson.encode(event);
 
             AnalyticsEvent read = AnalyticsEventReader.readCanonical(json);
 
             assertThat(read).as(new String(json, StandardCharsets.UTF_8)).isNotNull().isEqualTo(fullDecode(json));
+            assertThat(read.visitorKey()).isEqualTo(event.visitorKey());
+            idCombinations.add((event.anonymousId() == null ? "-" : "anonymousId") + "/" + (event.userId() == null ? "-" : "userId"));
         }
+        assertThat(idCombinations).as("events with and without each id of the visitor")
+                .containsExactlyInAnyOrder("anonymousId/userId", "anonymousId/-", "-/userId", "-/-");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static dev.eddy.stream.event.TestEvents.analytics;
 import static dev.eddy.stream.event.TestEvents.analyticsTrack;
 import static dev.eddy.stream.event.TestEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
@@ -11,6 +12,7 @@ import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.event.TestEvents;
+import dev.eddy.stream.sessions.Visit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -176,6 +178,21 @@ class MinuteMetricsOperatorTest {
     }
 
     @Test
+    void handsTheVisitOfEachEventItCountsToTheSessions() throws Exception {
+        send(analytics(TestEvents.event("m1", EventType.TRACK, "Signed Up", "alice", "anon-1", START + 1_000)));
+        send(analyticsTrack("m2", "Signed Up", "bob", START + 2_000));
+        send(analytics(TestEvents.event("m3", EventType.TRACK, "Signed Up", null, START + 3_000)));
+        harness.processWatermark(END - 1 + LATENESS.toMillis());
+        send(analyticsTrack("m4", "Signed Up", "carol", START + 4_000));
+
+        assertThat(harness.getSideOutput(MinuteMetricsOperator.COUNTED))
+                .as("the anonymous id first; none for an event without visitor, nor a late one")
+                .extracting(StreamRecord::getValue, StreamRecord::getTimestamp)
+                .containsExactly(tuple(new Visit("a:anon-1", START + 1_000), START + 1_000),
+                        tuple(new Visit("u:bob", START + 2_000), START + 2_000));
+    }
+
+    @Test
     void countsThePagesOfPageViewsAndDropsTheirLateOnesWhenAskedTo() throws Exception {
         try (var pages = new KeyedOneInputStreamOperatorTestHarness<>(
                 MinuteMetricsOperator.droppingLateEvents(LATENESS, INTERVAL), WindowKey::ofPage,
@@ -193,6 +210,7 @@ class MinuteMetricsOperatorTest {
             assertThat(pages.extractOutputValues()).containsExactlyInAnyOrder(
                     new MinuteMetric(MINUTE, "/pricing", 3, 2, true), new MinuteMetric(MINUTE, "/", 1, 1, true));
             assertThat(pages.getSideOutput(MinuteMetricsOperator.TOO_LATE)).isNull();
+            assertThat(pages.getSideOutput(MinuteMetricsOperator.COUNTED)).as("the series step does").isNull();
             assertThat(pages.numKeyedStateEntries()).isZero();
             assertThat(pages.numEventTimeTimers()).isZero();
         }
@@ -200,7 +218,8 @@ class MinuteMetricsOperatorTest {
 
     private static AnalyticsEvent pageView(String messageId, String path, String user, long timestampMillis) {
         AnalyticsEvent page = analytics(TestEvents.event(messageId, EventType.PAGE, "Page", user, timestampMillis));
-        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), timestampMillis, page.eventJson());
+        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), page.visitorKey(), timestampMillis,
+                page.eventJson());
     }
 
     @Test

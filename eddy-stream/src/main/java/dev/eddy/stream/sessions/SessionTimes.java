@@ -1,0 +1,41 @@
+package dev.eddy.stream.sessions;
+
+import dev.eddy.stream.metrics.MinuteWindow;
+import dev.eddy.stream.time.DurationChecks;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * When a session is over and when nothing can change it any more.
+ *
+ * @param gapMs the longest quiet stretch inside a session
+ * @param retentionMs how long after its end a session may still be touched by an event: the
+ *     allowed lateness and a minute. The series step refuses an event once its minute ended the
+ *     allowed lateness before its watermark, and an event may be up to a minute before its
+ *     minute's end; the sessions' watermark is never ahead of the series step's.
+ */
+public record SessionTimes(long gapMs, long retentionMs) implements Serializable {
+
+    public static SessionTimes of(Duration gap, Duration allowedLateness) {
+        return new SessionTimes(DurationChecks.positive(gap, "gap").toMillis(),
+                DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis() + MinuteWindow.SIZE_MS);
+    }
+
+    /** When a session whose last event is at {@code last} is over, unless an event comes by then. */
+    public long end(long last) {
+        return last + gapMs;
+    }
+
+    /** When no accepted event can touch a session whose last event is at {@code last} any more. */
+    public long forgottenAt(long last) {
+        return end(last) + retentionMs;
+    }
+
+    /**
+     * When no accepted event can change the sessions started in a minute any more, given the
+     * latest last event time of those sessions: none can start in the minute, nor touch one of them.
+     */
+    public long minuteForgottenAt(long minuteStart, long latestEnd) {
+        return Math.max(minuteStart + MinuteWindow.SIZE_MS, end(latestEnd)) + retentionMs;
+    }
+}
