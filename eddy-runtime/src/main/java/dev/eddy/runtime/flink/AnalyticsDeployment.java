@@ -7,6 +7,7 @@ import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.alerts.AlertsSink;
 import dev.eddy.store.metrics.MetricsSink;
 import dev.eddy.store.metrics.MinuteView;
+import dev.eddy.store.sessions.SessionsSink;
 import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.job.AnalyticsJob;
 import dev.eddy.stream.kafka.AnalyticsKafka;
@@ -196,7 +197,8 @@ public final class AnalyticsDeployment implements AutoCloseable {
                 target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
         AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()),
                 new AnalyticsJob.Sinks(MetricsSink.upserting(views, MinuteView.EVENTS),
-                        MetricsSink.upserting(views, MinuteView.PAGES), AnalyticsKafka.lateEventsSink(bootstrap),
+                        MetricsSink.upserting(views, MinuteView.PAGES), SessionsSink.upserting(views),
+                        AnalyticsKafka.lateEventsSink(bootstrap),
                         AnalyticsKafka.alertsSink(bootstrap), AlertsSink.upserting(views)),
                 settings(config));
         env.executeAsync(JOB_NAME);

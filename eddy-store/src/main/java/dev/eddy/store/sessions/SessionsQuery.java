@@ -26,13 +26,16 @@ public final class SessionsQuery {
 
     /**
      * The stored rows whose minute starts in [from, to), by minute start, and their total. Minutes
-     * in which no session started have no row.
+     * in which no session started have no row, also those left with a row of zeros by the job: a
+     * late event that joins two sessions counts them as one in the earlier one's minute, so the
+     * later one's minute can go from one session to none.
      *
      * @throws MinuteRange.TooManyRows when more than {@link MinuteRange#MAX_ROWS} rows match
      */
     public SessionsInRange minutes(Instant from, Instant to) {
         List<SessionMetric> minutes = MinuteRange.readCapped(dataSource, SELECT, null, from, to, Optional.empty(),
                 SessionsQuery::row, "session_metrics");
+        minutes.removeIf(minute -> minute.sessions() == 0);
         minutes.sort(Comparator.comparing(SessionMetric::start));
         return new SessionsInRange(minutes, SessionTotal.of(minutes));
     }

@@ -79,6 +79,17 @@ abstract class SessionsStoreContract {
     }
 
     @Test
+    void aMinuteLeftWithNoSessionHasNoRow() {
+        SessionMetric earlier = new SessionMetric(minute(0), 1, 1, 70_000, 3, 0);
+        upsert(new SessionMetric(minute(1), 1, 0, 0, 0, 0));
+        // a late event joined minute 1's only session to minute 0's: it counts there now
+        upsert(earlier, new SessionMetric(minute(1), 0, 0, 0, 0, 0));
+
+        assertThat(query.minutes(minute(0), minute(2)))
+                .isEqualTo(new SessionsInRange(List.of(earlier), new SessionTotal(1, 1, 70_000, 3, 0)));
+    }
+
+    @Test
     void theLastRowOfAMinuteInOneBatchWinsAndTheSameRowsAgainChangeNothing() {
         List<SessionMetric> rows = List.of(
                 new SessionMetric(minute(0), 1, 0, 0, 0, 0),
