@@ -155,9 +155,8 @@ public final class AnalyticsJob {
         // the events the series step counted, not dedup's: see MinuteMetricsOperator.COUNTED
         metrics.getSideOutput(MinuteMetricsOperator.COUNTED)
                 .keyBy(Visit::visitorKey)
-                .process(new VisitorSessions(sessionTimes))
+                .transform("visitor sessions", TypeInformation.of(SessionDelta.class), new VisitorSessions(sessionTimes))
                 .uid(VISITOR_SESSIONS_UID)
-                .name("visitor sessions")
                 .keyBy(SessionDelta::minuteStart)
                 .process(new SessionMinutes(sessionTimes, settings.liveUpdateInterval()))
                 .uid(SESSION_METRICS_UID)

@@ -1,12 +1,16 @@
 package dev.eddy.stream.sessions;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Each visitor's sessions, keyed by visitor, from the events the series step counted; emits how
@@ -14,53 +18,113 @@ import org.apache.flink.util.Collector;
  *
  * <p>An event-time timer at a session's end makes it over, or, if it grew meanwhile, comes again
  * at its new end; a session over is forgotten once no event the series step accepts can touch it
- * ({@link SessionTimes#forgottenAt}), and the visitor's state with its last session. An event going
- * on with an open session, the common case, costs a state read and a write, no timer, no emission.
+ * ({@link SessionTimes#forgottenAt}), and the visitor's state with its last session.
+ *
+ * <p>The spans in use live in a {@link SpansMirror} on the heap and are written to the state
+ * behind, before each checkpoint barrier and when the mirror drops them: an event going on with a
+ * held visitor's open session, the common case, costs no state access, no timer and no emission.
+ * That is why this is an operator rather than a {@code KeyedProcessFunction}: writing behind needs
+ * the barrier hook and writing another visitor's state needs to switch the current key.
  *
  * <p>Lateness is the series step's business: every visit that reaches this step counts. Its own
  * watermark only says when sessions end and are forgotten, and is never ahead of the series
  * step's; after a restore it starts from none (Flink does not checkpoint watermarks), which ends
  * and forgets sessions later, never wrongly.
  */
-public final class VisitorSessions extends KeyedProcessFunction<String, Visit, SessionDelta> {
+public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
+        implements OneInputStreamOperator<Visit, SessionDelta>, Triggerable<String, VoidNamespace> {
+
+    /**
+     * Visitors held by the {@link SpansMirror} of each parallel instance: a few hundred bytes each
+     * with their key, so some 15 MB of heap per instance, for every visitor active within the last
+     * half hour at 50,000 a half hour per instance. Past that a visitor's spans are read from the
+     * state again.
+     */
+    static final int MIRROR_CAPACITY = 50_000;
+
+    /** The name {@code KeyedProcessOperator} gives its timers, under which the first version's were checkpointed. */
+    private static final String TIMERS = "user-timers";
 
     private final SessionTimes times;
+    private final int mirrorCapacity;
     private transient ValueState<SessionSpans> spans;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient SpansMirror mirror;
 
     public VisitorSessions(SessionTimes times) {
+        this(times, MIRROR_CAPACITY);
+    }
+
+    /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
+    VisitorSessions(SessionTimes times, int mirrorCapacity) {
         this.times = times;
+        this.mirrorCapacity = mirrorCapacity;
     }
 
     @Override
-    public void open(OpenContext context) {
-        spans = getRuntimeContext().getState(new ValueStateDescriptor<>("spans", TypeInformation.of(SessionSpans.class)));
+    public void open() throws Exception {
+        super.open();
+        spans = getPartitionedState(new ValueStateDescriptor<>("spans", TypeInformation.of(SessionSpans.class)));
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        mirror = new SpansMirror(mirrorCapacity, this::save);
     }
 
     @Override
-    public void processElement(Visit visit, Context context, Collector<SessionDelta> out) throws Exception {
-        SessionSpans current = spans.value();
-        TimerService timers = context.timerService();
+    public void processElement(StreamRecord<Visit> element) throws Exception {
+        String visitor = (String) getCurrentKey();
+        SessionSpans current = current(visitor);
+        Visit visit = element.getValue();
         SessionSpans.Change change = (current == null ? SessionSpans.NONE : current)
                 .add(visit.timestampMillis(), timers.currentWatermark(), times);
-        apply(current, change, timers, out);
+        apply(visitor, change, element.getTimestamp());
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext context, Collector<SessionDelta> out) throws Exception {
-        SessionSpans current = spans.value();
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String visitor = timer.getKey();
+        SessionSpans current = current(visitor);
         if (current == null) return;
-        TimerService timers = context.timerService();
-        apply(current, current.advance(timers.currentWatermark(), times), timers, out);
+        apply(visitor, current.advance(timers.currentWatermark(), times), timer.getTimestamp());
     }
 
-    private void apply(SessionSpans current, SessionSpans.Change change, TimerService timers,
-                       Collector<SessionDelta> out) throws Exception {
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // registers none
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        mirror.saveAll();
+    }
+
+    /** The visitor's spans, from the mirror, else read from the state into it; null when it has none. */
+    private SessionSpans current(String visitor) throws Exception {
+        SessionSpans held = mirror.get(visitor);
+        if (held != null) return held;
+        SessionSpans stored = spans.value();
+        if (stored != null) mirror.restored(visitor, stored);
+        return stored;
+    }
+
+    private void apply(String visitor, SessionSpans.Change change, long timestamp) throws Exception {
         if (change.spans().isEmpty()) {
+            // rare (the visitor's last session forgotten): straight to the state
+            mirror.remove(visitor);
             spans.clear();
-        } else if (change.spans() != current) {
-            spans.update(change.spans());
+        } else {
+            mirror.changed(visitor, change.spans());
+            mirror.trim();
         }
-        change.deltas().forEach(out::collect);
-        if (change.timer() != SessionSpans.NO_TIMER) timers.registerEventTimeTimer(change.timer());
+        for (SessionDelta delta : change.deltas()) output.collect(new StreamRecord<>(delta, timestamp));
+        if (change.timer() != SessionSpans.NO_TIMER) timers.registerEventTimeTimer(VoidNamespace.INSTANCE, change.timer());
+    }
+
+    /** Writes a visitor's spans to its state, then goes back to the current key. */
+    private void save(String visitor, SessionSpans saved) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(visitor);
+        spans.update(saved);
+        if (current != null) setCurrentKey(current);
     }
 }

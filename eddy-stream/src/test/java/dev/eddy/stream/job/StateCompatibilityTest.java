@@ -178,14 +178,10 @@ class StateCompatibilityTest {
         deltas.addAll(before.extractOutputValues());
         before.close();
 
-        Map<Long, SessionDelta> summed = new HashMap<>();
-        for (SessionDelta delta : deltas) summed.merge(delta.minuteStart(), delta, SessionDelta::plus);
-        Map<Instant, SessionMetric> rows = new HashMap<>();
-        for (SessionDelta total : summed.values()) if (!total.isZero()) rows.put(total.row().start(), total.row());
         Map<String, List<Long>> times = new HashMap<>();
         for (Visit visit : visitsBefore()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
         for (Visit visit : visitsAfter()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
-        assertThat(rows).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
+        assertThat(SortedSessions.summed(deltas)).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
     }
 
     @ParameterizedTest(name = "{0} into {1}")
@@ -329,6 +325,7 @@ class StateCompatibilityTest {
         sessions.open();
         for (Visit visit : visitsBefore()) sessions.processElement(visit, visit.timestampMillis());
         sessions.processWatermark(SESSIONS_WATERMARK_BEFORE);
+        sessions.prepareSnapshotPreBarrier(1);
         write(sessions.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState(), dir.resolve(VISITOR_SESSIONS_LAYOUT));
         sessions.close();
@@ -357,7 +354,7 @@ class StateCompatibilityTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> visitorSessionsHarness(
             String backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VisitorSessions(SESSION_TIMES)), Visit::visitorKey, Types.STRING);
+                new VisitorSessions(SESSION_TIMES), Visit::visitorKey, Types.STRING);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

@@ -36,4 +36,13 @@ public final class SortedSessions {
         }
         return rows;
     }
+
+    /** The rows the deltas add up to, by start minute; minutes they add up to nothing in left out. */
+    public static Map<Instant, SessionMetric> summed(Collection<SessionDelta> deltas) {
+        Map<Long, SessionDelta> byMinute = new HashMap<>();
+        for (SessionDelta delta : deltas) byMinute.merge(delta.minuteStart(), delta, SessionDelta::plus);
+        Map<Instant, SessionMetric> rows = new HashMap<>();
+        for (SessionDelta total : byMinute.values()) if (!total.isZero()) rows.put(total.row().start(), total.row());
+        return rows;
+    }
 }

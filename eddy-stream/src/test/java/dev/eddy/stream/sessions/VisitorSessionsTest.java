@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +31,7 @@ class VisitorSessionsTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> newHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VisitorSessions(TIMES)), Visit::visitorKey, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(new VisitorSessions(TIMES), Visit::visitorKey, Types.STRING);
     }
 
     private void send(String visitor, long time) throws Exception {
@@ -103,6 +101,8 @@ class VisitorSessionsTest {
         send("a:1", M);
         send("a:2", M + 30_000);
         harness.processWatermark(M + 30_000 + GAP);
+        // as a task does at every checkpoint: the operator writes its state behind
+        harness.prepareSnapshotPreBarrier(1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
 
         harness.processWatermark(M + GAP + 660_000);
@@ -118,6 +118,7 @@ class VisitorSessionsTest {
         send("a:1", M);
         send("a:1", M + 5_000);
         drainOutput();
+        harness.prepareSnapshotPreBarrier(1);
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
         harness.close();
 

@@ -1,0 +1,81 @@
+package dev.eddy.stream.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link VisitorSessions} gives the sessions of sorted input whatever its heap copy holds: with
+ * room for one visitor (every other one read back from the state), for a few, for all; across a
+ * restore from a checkpoint taken while the copy held unsaved spans.
+ */
+class VisitorSessionsMirrorTest {
+
+    private static final long GAP = 10_000;
+    private static final SessionTimes TIMES = new SessionTimes(GAP, 660_000);
+    private static final long START = 1_699_999_980_000L;
+    private static final int VISITS = 3_000;
+    private static final long OUT_OF_ORDERNESS_MS = 5_000;
+
+    @ParameterizedTest(name = "{0}, mirror of {1}")
+    @CsvSource({"hashmap, 1", "hashmap, 7", "hashmap, 50000", "rocksdb, 1", "rocksdb, 7", "rocksdb, 50000"})
+    void sessionsAreThoseOfTheSortedVisitsWhateverTheMirrorHolds(String backend, int capacity) throws Exception {
+        Random random = new Random(11);
+        Map<String, List<Long>> times = new HashMap<>();
+        List<SessionDelta> deltas = new ArrayList<>();
+        KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> harness = open(backend, capacity, null);
+        long newest = START;
+        for (int i = 0; i < VISITS; i++) {
+            // some ten minutes of visits by 20 visitors, each up to the out-of-orderness behind the newest,
+            // with quiet stretches longer than the gap now and then
+            long time = Math.max(START, START + i * 200L - random.nextInt((int) OUT_OF_ORDERNESS_MS));
+            String visitor = "a:" + random.nextInt(random.nextInt(10) == 0 ? 20 : 8);
+            times.computeIfAbsent(visitor, v -> new ArrayList<>()).add(time);
+            harness.processElement(new Visit(visitor, time), time);
+            newest = Math.max(newest, time);
+            if (i % 50 == 49) harness.processWatermark(newest - OUT_OF_ORDERNESS_MS - 1);
+            if (i == VISITS / 2) {
+                // as a task does at every checkpoint: the operator writes its state behind
+                harness.prepareSnapshotPreBarrier(1);
+                OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+                deltas.addAll(harness.extractOutputValues());
+                harness.close();
+                harness = open(backend, capacity, snapshot);
+            }
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        deltas.addAll(harness.extractOutputValues());
+
+        assertThat(SortedSessions.summed(deltas)).isEqualTo(SortedSessions.rows(times.values(), GAP));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // only the heap backend can count its entries
+        if (backend.equals("hashmap")) assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> open(
+            String backend, int capacity, OperatorSubtaskState restore) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new VisitorSessions(TIMES, capacity), Visit::visitorKey, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        if (restore != null) harness.initializeState(restore);
+        harness.open();
+        return harness;
+    }
+
+    private static StateBackend stateBackend(String name) {
+        return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+    }
+}
