@@ -60,8 +60,13 @@ public final class SessionMinutes extends KeyedProcessFunction<Long, SessionDelt
             tally.update(emitIfDirty(current.withoutUpdateTimer(), out));
             return;
         }
-        // an earlier timer of a minute that has grown since, or has sessions open again
-        if (timestamp < forgottenAt(current) || !current.total().allEnded()) return;
+        // a minute with sessions open again: their end brings a delta, which sets the timer then
+        if (!current.total().allEnded()) return;
+        if (timestamp < forgottenAt(current)) {
+            // grown since, or restored under a longer allowed lateness: again when nothing can change it
+            context.timerService().registerEventTimeTimer(forgottenAt(current));
+            return;
+        }
         emitIfDirty(current, out);
         if (current.updateScheduled()) context.timerService().deleteProcessingTimeTimer(current.updateTimer());
         tally.clear();

@@ -10,15 +10,21 @@ import java.time.Duration;
  *
  * @param gapMs the longest quiet stretch inside a session
  * @param retentionMs how long after its end a session may still be touched by an event: the
- *     allowed lateness and a minute. The series step refuses an event once its minute ended the
- *     allowed lateness before its watermark, and an event may be up to a minute before its
- *     minute's end; the sessions' watermark is never ahead of the series step's.
+ *     allowed lateness, a minute and a margin. The series step refuses an event once its minute
+ *     ended the allowed lateness before its watermark, and an event may be up to a minute before
+ *     its minute's end; the sessions' watermark is the lowest of the series steps' but those of
+ *     idle inputs, and an instance whose inputs just went idle moves its event time on only at
+ *     its next tick, so for a moment the sessions' watermark may lead it: the margin covers that.
  */
 public record SessionTimes(long gapMs, long retentionMs) implements Serializable {
 
+    /** Far more than the series step's idle tick (a second), for any lead of the sessions' watermark. */
+    static final long WATERMARK_LEAD_MARGIN_MS = MinuteWindow.SIZE_MS;
+
     public static SessionTimes of(Duration gap, Duration allowedLateness) {
         return new SessionTimes(DurationChecks.positive(gap, "gap").toMillis(),
-                DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis() + MinuteWindow.SIZE_MS);
+                DurationChecks.notNegative(allowedLateness, "allowedLateness").toMillis() + MinuteWindow.SIZE_MS
+                        + WATERMARK_LEAD_MARGIN_MS);
     }
 
     /** When a session whose last event is at {@code last} is over, unless an event comes by then. */

@@ -181,8 +181,10 @@ class AnalyticsJobIT {
         movedAway.values().removeIf(row -> row.sessions() != 0);
         last.values().removeIf(row -> row.sessions() == 0);
         assertThat(last).isEqualTo(sessionsGroundTruth());
-        assertThat(movedAway.values()).as("g's session moved to the minute before; its first minute keeps a row of none")
-                .containsExactly(new SessionMetric(sessionMinute(2), 0, 0, 0, 0, 0));
+        // g's two events take different paths through the shuffles at parallelism 2: when its 122 s
+        // reaches the sessions first, its session starts in minute 2 and moves to minute 1 with
+        // its 117 s, which leaves minute 2 a row of none; in the other order minute 2 has no row
+        assertThat(movedAway.values()).as("rows of none").isSubsetOf(new SessionMetric(sessionMinute(2), 0, 0, 0, 0, 0));
         assertThat(sessionsGroundTruth().values()).as("the traffic below, by hand").containsExactlyInAnyOrder(
                 new SessionMetric(sessionMinute(0), 4, 4, 7_000 + 5_000 + 15_000, 10, 1),
                 new SessionMetric(sessionMinute(1), 3, 3, 15_000 + 15_000 + 5_000, 8, 0));
@@ -211,7 +213,7 @@ class AnalyticsJobIT {
         events.add(sessionEvent(events, 80, EventType.TRACK, "user-d", "anon-d"));
         // e: no visitor, counted in the metrics only
         events.add(sessionEvent(events, 66, EventType.TRACK, null, null));
-        // f: two sessions 15 s apart, then an event between them joins them, late for the first one's end
+        // f: two sessions 15 s apart, and an event between them that joins them, in whatever order they come
         for (int second : new int[] {100, 115, 108}) events.add(sessionEvent(events, second, EventType.TRACK, null, "anon-f"));
         // g: an event before the session's first moves the session to the minute before
         for (int second : new int[] {122, 117}) events.add(sessionEvent(events, second, EventType.TRACK, null, "anon-g"));

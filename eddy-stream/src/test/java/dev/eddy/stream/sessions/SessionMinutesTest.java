@@ -38,9 +38,38 @@ class SessionMinutesTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> newHarness() throws Exception {
+        return newHarness(TIMES);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> newHarness(SessionTimes times)
+            throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SessionMinutes(TIMES, Duration.ofSeconds(1))), SessionDelta::minuteStart,
+                new KeyedProcessOperator<>(new SessionMinutes(times, Duration.ofSeconds(1))), SessionDelta::minuteStart,
                 Types.LONG);
+    }
+
+    @Test
+    void restoredUnderALongerLatenessAMinuteIsKeptLongerAndStillDropped() throws Exception {
+        send(new SessionDelta(M, 1, 1, 2_000, 2, 0, M + 3_000));
+        harness.setProcessingTime(1_000);
+        drainOutput();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
+        harness.close();
+        SessionTimes longer = new SessionTimes(GAP, RETENTION + 600_000);
+        harness = newHarness(longer);
+        harness.setProcessingTime(1_000);
+        harness.initializeState(snapshot);
+        harness.open();
+
+        // the timer of the shorter retention fires: the minute stays, and comes again
+        harness.processWatermark(TIMES.minuteForgottenAt(M, M + 3_000));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(longer.minuteForgottenAt(M, M + 3_000));
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(drainOutput()).isEmpty();
     }
 
     private void send(SessionDelta delta) throws Exception {
