@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class SessionSpansTest {
@@ -178,6 +179,61 @@ class SessionSpansTest {
             summed.values().stream().filter(d -> !d.isZero()).forEach(d -> rows.put(d.row().start(), d.row()));
             assertThat(rows).as("round %d: %s", round, times).isEqualTo(expected);
             assertThat(spans.isEmpty()).isTrue();
+        }
+    }
+
+    /**
+     * As {@link VisitorSessions} runs it: event time moves on only through the timers the spans
+     * asked for, fired in order once the watermark passes them. Every span must have a timer
+     * pending by its next step (its end while open, then the time it is forgotten), or it would
+     * end late or never be forgotten; the figures are those of the sorted events.
+     */
+    @Test
+    void theTimersAskedForEndAndForgetEverySpanInTime() {
+        Random random = new Random(13);
+        for (int round = 0; round < 500; round++) {
+            List<Long> times = new ArrayList<>();
+            int n = 1 + random.nextInt(12);
+            for (int i = 0; i < n; i++) times.add(M + random.nextInt(180_000));
+            Map<Instant, SessionMetric> expected = SortedSessions.rows(List.of(times), GAP);
+
+            Collections.shuffle(times, random);
+            spans = SessionSpans.NONE;
+            List<SessionDelta> deltas = new ArrayList<>();
+            TreeSet<Long> timers = new TreeSet<>();
+            long watermark = M;
+            for (long time : times) {
+                watermark += random.nextInt(30_000);
+                fireTimersUpTo(watermark, timers, deltas);
+                SessionSpans.Change change = add(time, watermark);
+                deltas.addAll(change.deltas());
+                if (change.timer() != SessionSpans.NO_TIMER) timers.add(change.timer());
+                assertEverySpanHasATimerByItsNextStep(timers, watermark);
+            }
+            fireTimersUpTo(Long.MAX_VALUE, timers, deltas);
+
+            assertThat(SortedSessions.summed(deltas)).as("round %d: %s", round, times).isEqualTo(expected);
+            assertThat(spans.isEmpty()).as("every span forgotten").isTrue();
+        }
+    }
+
+    private void fireTimersUpTo(long watermark, TreeSet<Long> timers, List<SessionDelta> deltas) {
+        while (!timers.isEmpty() && timers.first() <= watermark) {
+            timers.pollFirst();
+            // the operator reads its current watermark in a timer, which the last one passed
+            SessionSpans.Change change = advance(watermark);
+            deltas.addAll(change.deltas());
+            if (change.timer() != SessionSpans.NO_TIMER) timers.add(change.timer());
+        }
+    }
+
+    private void assertEverySpanHasATimerByItsNextStep(TreeSet<Long> timers, long watermark) {
+        for (int i = 0; i < spans.size(); i++) {
+            long next = spans.ended()[i] ? TIMES.forgottenAt(spans.lasts()[i]) : TIMES.end(spans.lasts()[i]);
+            assertThat(timers).as("a timer pending for %s", spans).isNotEmpty();
+            // one at or before the watermark fires as event time next moves on
+            assertThat(timers.first()).as("the first pending timer of %s", spans)
+                    .isLessThanOrEqualTo(Math.max(next, watermark));
         }
     }
 }

@@ -19,12 +19,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link VisitorSessions} gives the sessions of sorted input whatever its heap copy holds: with
  * room for one visitor (every other one read back from the state), for a few, for all; across a
- * restore from a checkpoint taken while the copy held unsaved spans.
+ * restore from a checkpoint taken while the copy held unsaved spans; with visitors forgotten and
+ * coming back.
  */
 class VisitorSessionsMirrorTest {
 
     private static final long GAP = 10_000;
-    private static final SessionTimes TIMES = new SessionTimes(GAP, 660_000);
+    /**
+     * Visitors are forgotten 30 s after their sessions ended and come back later: no visit is
+     * behind the watermark here, so none can touch a forgotten session.
+     */
+    private static final SessionTimes TIMES = new SessionTimes(GAP, 30_000);
     private static final long START = 1_699_999_980_000L;
     private static final int VISITS = 3_000;
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
