@@ -192,8 +192,10 @@ public final class ConfigLoader {
         positive(errors, "stream.idleness", c.stream().idleness());
         positive(errors, "stream.dedupWindow", c.stream().dedupWindow());
         Duration gap = c.stream().sessionGap();
-        if (gap.compareTo(Duration.ofSeconds(1)) < 0 || gap.compareTo(Duration.ofDays(1)) > 0) {
-            errors.add("stream.sessionGap: must be from 1s to 1d, got " + Durations.format(gap));
+        // the job keeps a visitor's ended sessions for the allowed lateness: a gap of seconds
+        // would keep hundreds of them for a visitor active all the time, each copied on every event
+        if (gap.compareTo(Duration.ofSeconds(10)) < 0 || gap.compareTo(Duration.ofDays(1)) > 0) {
+            errors.add("stream.sessionGap: must be from 10s to 1d, got " + Durations.format(gap));
         }
         positive(errors, "query.maxRange", c.query().maxRange());
         if (c.stream().allowedLateness().isNegative()) errors.add("stream.allowedLateness: must not be negative");

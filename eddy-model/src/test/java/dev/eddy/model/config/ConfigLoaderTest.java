@@ -288,6 +288,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSessionGapIsCheckedByKey() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).stream().sessionGap()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(ConfigLoader.load(null, Map.of("EDDY_STREAM_SESSION_GAP", "10s"), Map.of()).stream().sessionGap())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_STREAM_SESSION_GAP", "5s"), Map.of()))
+                .hasMessage("invalid configuration: stream.sessionGap: must be from 10s to 1d, got 5s");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_STREAM_SESSION_GAP", "2d"), Map.of()))
+                .hasMessage("invalid configuration: stream.sessionGap: must be from 10s to 1d, got 2d");
+    }
+
+    @Test
     void anEmptyHandlersSectionMeansNone() throws IOException {
         assertThat(ConfigLoader.load(yaml("handlers:\n"), Map.of(), Map.of()).handlers()).isEmpty();
     }
