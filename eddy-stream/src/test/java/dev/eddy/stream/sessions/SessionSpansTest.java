@@ -6,7 +6,6 @@ import dev.eddy.model.sessions.SessionMetric;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -158,26 +157,21 @@ class SessionSpansTest {
     void anyOrderAndAnyLatenessGiveTheFiguresOfTheSortedEvents() {
         Random random = new Random(7);
         for (int round = 0; round < 500; round++) {
-            List<Long> times = new ArrayList<>();
-            int n = 1 + random.nextInt(12);
-            for (int i = 0; i < n; i++) times.add(M + random.nextInt(180_000));
+            List<Long> times = randomTimes(random);
             Map<Instant, SessionMetric> expected = SortedSessions.rows(List.of(times), GAP);
-
             Collections.shuffle(times, random);
             spans = SessionSpans.NONE;
-            Map<Long, SessionDelta> summed = new HashMap<>();
+            List<SessionDelta> deltas = new ArrayList<>();
             long watermark = M;
             for (long time : times) {
                 // event time moves on at random: some events come after their session ended
                 watermark += random.nextInt(30_000);
-                add(time, watermark).deltas().forEach(d -> summed.merge(d.minuteStart(), d, SessionDelta::plus));
-                advance(watermark).deltas().forEach(d -> summed.merge(d.minuteStart(), d, SessionDelta::plus));
+                deltas.addAll(add(time, watermark).deltas());
+                deltas.addAll(advance(watermark).deltas());
             }
-            advance(Long.MAX_VALUE).deltas().forEach(d -> summed.merge(d.minuteStart(), d, SessionDelta::plus));
+            deltas.addAll(advance(Long.MAX_VALUE).deltas());
 
-            Map<Instant, SessionMetric> rows = new HashMap<>();
-            summed.values().stream().filter(d -> !d.isZero()).forEach(d -> rows.put(d.row().start(), d.row()));
-            assertThat(rows).as("round %d: %s", round, times).isEqualTo(expected);
+            assertThat(SortedSessions.summed(deltas)).as("round %d: %s", round, times).isEqualTo(expected);
             assertThat(spans.isEmpty()).isTrue();
         }
     }
@@ -192,11 +186,8 @@ class SessionSpansTest {
     void theTimersAskedForEndAndForgetEverySpanInTime() {
         Random random = new Random(13);
         for (int round = 0; round < 500; round++) {
-            List<Long> times = new ArrayList<>();
-            int n = 1 + random.nextInt(12);
-            for (int i = 0; i < n; i++) times.add(M + random.nextInt(180_000));
+            List<Long> times = randomTimes(random);
             Map<Instant, SessionMetric> expected = SortedSessions.rows(List.of(times), GAP);
-
             Collections.shuffle(times, random);
             spans = SessionSpans.NONE;
             List<SessionDelta> deltas = new ArrayList<>();
@@ -215,6 +206,14 @@ class SessionSpansTest {
             assertThat(SortedSessions.summed(deltas)).as("round %d: %s", round, times).isEqualTo(expected);
             assertThat(spans.isEmpty()).as("every span forgotten").isTrue();
         }
+    }
+
+    /** One to twelve event times within three minutes. */
+    private static List<Long> randomTimes(Random random) {
+        List<Long> times = new ArrayList<>();
+        int n = 1 + random.nextInt(12);
+        for (int i = 0; i < n; i++) times.add(M + random.nextInt(180_000));
+        return times;
     }
 
     private void fireTimersUpTo(long watermark, TreeSet<Long> timers, List<SessionDelta> deltas) {
