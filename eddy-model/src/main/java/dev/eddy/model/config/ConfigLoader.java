@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelStep;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -31,13 +35,16 @@ import java.util.stream.Collectors;
  *
  * <p>Handlers are declared by name in the file ({@code handlers.<name>.url} …); each key of a
  * declared handler is a key like the others from then on, so the environment can override it
- * ({@code EDDY_HANDLERS_SIGNUP_HOOK_URL} for {@code handlers.signup-hook.url}).
+ * ({@code EDDY_HANDLERS_SIGNUP_HOOK_URL} for {@code handlers.signup-hook.url}). Funnels too, each
+ * one key, its list of steps ({@code EDDY_FUNNELS_CHECKOUT} for {@code funnels.checkout}).
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final ObjectMapper YAML = new YAMLMapper();
     /** Handler names become parts of config keys, topic and consumer group names and environment names. */
     private static final Pattern HANDLER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** Funnel names are parts of config keys, environment names and query API paths. */
+    private static final Pattern FUNNEL_NAME = HANDLER_NAME;
 
     private ConfigLoader() {}
 
@@ -92,8 +99,10 @@ public final class ConfigLoader {
         if (yaml == null || yaml.isMissingNode() || yaml.isNull()) return;
         if (!yaml.isObject()) throw new ConfigException(file + ": expected a YAML mapping of config keys");
         declareHandlers(tree, leaves, file, yaml.get("handlers"));
+        declareFunnels(tree, leaves, file, yaml.get("funnels"));
         leaves(yaml).forEach((key, value) -> {
-            if (key.equals("handlers") && value.isNull()) return; // "handlers:" with none under it
+            // "handlers:" or "funnels:" with none under it
+            if ((key.equals("handlers") || key.equals("funnels")) && value.isNull()) return;
             JsonNode defaultValue = leaves.get(key);
             boolean known = defaultValue != null || leaves.keySet().stream().anyMatch(k -> k.startsWith(key + "."));
             if (known && value.isNull()) {
@@ -138,6 +147,32 @@ public final class ConfigLoader {
                 throw new ConfigException(file + ": handlers: " + other + " and " + key + " would share the environment"
                         + " variable " + envName(key) + ": rename one of the handlers");
             }
+        });
+    }
+
+    /**
+     * Gives each funnel the file names a key of its own, {@code funnels.<name>}, a list of steps,
+     * so that the environment can override it ({@code EDDY_FUNNELS_CHECKOUT=page:Home,track:Order Completed}).
+     */
+    private static void declareFunnels(ObjectNode tree, Map<String, JsonNode> leaves, Path file, JsonNode funnels) {
+        if (funnels == null || funnels.isNull()) return;
+        if (!funnels.isObject()) {
+            throw new ConfigException(file + ": funnels: expected a mapping of funnel names to their steps");
+        }
+        ObjectNode declared = (ObjectNode) tree.get("funnels");
+        Map<String, String> nameOfEnv = new LinkedHashMap<>();
+        funnels.fieldNames().forEachRemaining(name -> {
+            if (!FUNNEL_NAME.matcher(name).matches()) {
+                throw new ConfigException(file + ": funnels: '" + name + "' is not a funnel name"
+                        + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+            }
+            String other = nameOfEnv.putIfAbsent(envName("funnels." + name), name);
+            if (other != null) {
+                throw new ConfigException(file + ": funnels: " + other + " and " + name + " would share the environment"
+                        + " variable " + envName("funnels." + name) + ": rename one of them");
+            }
+            declared.set(name, JSON.createArrayNode());
+            leaves.put("funnels." + name, declared.get(name));
         });
     }
 
@@ -215,6 +250,7 @@ public final class ConfigLoader {
         }
         if (!c.flink().embedded()) validateFlinkCluster(errors, c);
         c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
+        validateFunnels(errors, c.funnels());
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
     }
 
@@ -230,6 +266,25 @@ public final class ConfigLoader {
         if (a.minCount() < 0) errors.add("alerts.minCount: must be 0 or more, got " + a.minCount());
         if (a.delay().isNegative() || a.delay().compareTo(Duration.ofHours(1)) > 0) {
             errors.add("alerts.delay: must be from 0s to 1h, got " + Durations.format(a.delay()));
+        }
+    }
+
+    private static void validateFunnels(List<String> errors, Map<String, List<FunnelStep>> funnels) {
+        int inAll = 0;
+        for (Map.Entry<String, List<FunnelStep>> funnel : funnels.entrySet()) {
+            String key = "funnels." + funnel.getKey();
+            List<FunnelStep> steps = funnel.getValue();
+            inAll += steps.size();
+            if (steps.size() < Funnel.MIN_STEPS || steps.size() > Funnel.MAX_STEPS) {
+                errors.add(key + ": must have from " + Funnel.MIN_STEPS + " to " + Funnel.MAX_STEPS + " steps, got " + steps.size());
+            }
+            Set<FunnelStep> seen = new HashSet<>();
+            for (FunnelStep step : steps) {
+                if (!seen.add(step)) errors.add(key + ": step " + step + " comes twice (a session takes each step once)");
+            }
+        }
+        if (inAll > Funnel.MAX_STEPS_IN_ALL) {
+            errors.add("funnels: " + inAll + " steps in all, at most " + Funnel.MAX_STEPS_IN_ALL);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.eddy.model.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.eddy.model.funnels.FunnelStep;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,9 +13,13 @@ import java.util.Map;
  * {@code EDDY_…} environment variable, then by command-line flags. The defaults run the
  * embedded mode with no file at all. Durations are written {@code 200ms}, {@code 5s},
  * {@code 10m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}).
+ *
+ * <p>{@code funnels} holds the funnels the analytics job follows, by name, each its steps in
+ * order ({@code page:Home}, {@code track:Order Completed}; see {@code Funnel}); none by default.
  */
 public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink, Stream stream,
-                         Alerts alerts, Ingest ingest, Store store, Query query, Map<String, Handler> handlers) {
+                         Alerts alerts, Ingest ingest, Store store, Query query, Map<String, Handler> handlers,
+                         Map<String, List<FunnelStep>> funnels) {
 
     /** HTTP server and its keys. */
     public record Server(int port, List<String> writeKeys, List<String> readKeys) {}
@@ -148,6 +153,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),
                 new Query(Duration.ofDays(31)),
+                Map.of(),
                 Map.of());
     }
 }
