@@ -53,7 +53,21 @@ public final class MinuteRange {
      */
     public static <T> List<T> readCapped(DataSource dataSource, String select, String nameColumn, Instant from,
                                          Instant to, Optional<String> name, RowReader<T> reader, String view) {
-        List<T> rows = read(dataSource, select, nameColumn, from, to, name, MAX_ROWS, reader, view);
+        return readCapped(dataSource, select, nameColumn, from, to, name, "", reader, view);
+    }
+
+    /**
+     * As {@link #readCapped(DataSource, String, String, Instant, Instant, Optional, RowReader, String)},
+     * of the rows {@code grouping} makes of them, so that a view of several rows a minute can answer a
+     * row a minute, and the cap counts those.
+     *
+     * @param grouping what follows the condition, e.g. {@code GROUP BY minute_start ORDER BY minute_start}
+     * @throws TooManyRows when more match
+     */
+    public static <T> List<T> readCapped(DataSource dataSource, String select, String nameColumn, Instant from,
+                                         Instant to, Optional<String> name, String grouping, RowReader<T> reader,
+                                         String view) {
+        List<T> rows = read(dataSource, select, nameColumn, from, to, name, grouping, MAX_ROWS, reader, view);
         if (rows.size() > MAX_ROWS) throw new TooManyRows();
         return rows;
     }
@@ -66,11 +80,18 @@ public final class MinuteRange {
      */
     public static <T> List<T> read(DataSource dataSource, String select, String nameColumn, Instant from, Instant to,
                                    Optional<String> name, int limit, RowReader<T> reader, String view) {
+        return read(dataSource, select, nameColumn, from, to, name, "", limit, reader, view);
+    }
+
+    private static <T> List<T> read(DataSource dataSource, String select, String nameColumn, Instant from, Instant to,
+                                    Optional<String> name, String grouping, int limit, RowReader<T> reader,
+                                    String view) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(name, "name");
         String sql = select + " WHERE " + CONDITION
-                + (name.isPresent() ? " AND " + nameColumn + " = ?" : "");
+                + (name.isPresent() ? " AND " + nameColumn + " = ?" : "")
+                + (grouping.isEmpty() ? "" : " " + grouping);
         List<T> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
