@@ -7,6 +7,7 @@ import dev.eddy.bus.topic.TopicPlan;
 import dev.eddy.handlers.Handlers;
 import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.runtime.flink.AnalyticsDeployment;
 import dev.eddy.runtime.flink.EmbeddedFlink;
 import dev.eddy.server.EddyServer;
@@ -16,6 +17,7 @@ import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
+import dev.eddy.store.funnels.FunnelsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.sessions.SessionsQuery;
@@ -173,6 +175,7 @@ public final class EddyRuntime implements AutoCloseable {
                 new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
                         new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
                         new SessionsQuery(store.dataSource()),
+                        new FunnelsQuery(store.dataSource()), Funnels.of(config.funnels()),
                         new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 

@@ -7,12 +7,15 @@ import dev.eddy.bus.topic.TopicAdmin;
 import dev.eddy.bus.topic.TopicPlan;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.server.health.Readiness;
 import dev.eddy.server.ingest.IngestRoutes;
 import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
+import dev.eddy.store.funnels.FunnelsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.sessions.SessionsQuery;
@@ -28,6 +31,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +43,8 @@ import java.util.Set;
 final class RunningServer implements AutoCloseable {
     static final String WRITE_KEY = "test-write-key";
     static final String READ_KEY = "test-read-key";
+    /** The funnels the server is configured with, in this order: checkout of five steps, signup of two. */
+    static final Funnels FUNNELS = Funnels.of(funnels());
 
     final EmbeddedKafka broker;
     final EventPublisher publisher;
@@ -54,16 +62,31 @@ final class RunningServer implements AutoCloseable {
         server = startServer(clock, limits);
     }
 
-    /** A server on a free port over this broker, publisher and views; the caller closes it. */
+    /** A server on a free port over this broker, publisher and views, with {@link #FUNNELS}; the caller closes it. */
     EddyServer startServer(Clock clock, EddyConfig.Ingest limits) {
+        return startServer(clock, limits, FUNNELS);
+    }
+
+    /** As {@link #startServer(Clock, EddyConfig.Ingest)}, with these funnels configured. */
+    EddyServer startServer(Clock clock, EddyConfig.Ingest limits, Funnels funnels) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
                 new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
                         new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
                         new SessionsQuery(store.dataSource()),
+                        new FunnelsQuery(store.dataSource()), funnels,
                         Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
+    }
+
+    private static Map<String, List<FunnelStep>> funnels() {
+        Map<String, List<FunnelStep>> funnels = new LinkedHashMap<>();
+        funnels.put("checkout", List.of(FunnelStep.page("Home"), FunnelStep.page("Product"),
+                FunnelStep.track("Checkout Started"), FunnelStep.track("Payment Info Entered"),
+                FunnelStep.track("Order Completed")));
+        funnels.put("signup", List.of(FunnelStep.page("Pricing"), FunnelStep.track("Signed Up")));
+        return funnels;
     }
 
     RunningServer(Path dir, Clock clock) {

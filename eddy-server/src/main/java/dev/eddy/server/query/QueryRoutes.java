@@ -2,10 +2,13 @@ package dev.eddy.server.query;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.MinuteRange;
 import dev.eddy.store.alerts.AlertsQuery;
+import dev.eddy.store.funnels.FunnelsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.Total;
 import dev.eddy.store.sessions.SessionsQuery;
@@ -16,7 +19,9 @@ import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +39,9 @@ public final class QueryRoutes implements AutoCloseable {
     private final MetricsQuery pages;
     private final AlertsQuery alerts;
     private final SessionsQuery sessions;
+    private final FunnelsQuery funnelsView;
+    /** The configured funnels by name, in the config's order. */
+    private final Map<String, Funnel> funnels = new LinkedHashMap<>();
     private final ReadKeys readKeys;
     private final Duration maxRange;
     private final LiveFeed live;
@@ -41,14 +49,18 @@ public final class QueryRoutes implements AutoCloseable {
     /**
      * @param events the query of {@link dev.eddy.store.metrics.MinuteView#EVENTS}
      * @param pages the query of {@link dev.eddy.store.metrics.MinuteView#PAGES}
+     * @param funnels the configured funnels, those the analytics job counts into {@code funnelsView}
      * @param clock what "now" is for the live feed's window
      */
     public QueryRoutes(MetricsQuery events, MetricsQuery pages, AlertsQuery alerts, SessionsQuery sessions,
-                       Set<String> readKeys, Duration maxRange, Clock clock) {
+                       FunnelsQuery funnelsView, Funnels funnels, Set<String> readKeys, Duration maxRange,
+                       Clock clock) {
         this.events = events;
         this.pages = pages;
         this.alerts = alerts;
         this.sessions = sessions;
+        this.funnelsView = funnelsView;
+        funnels.list().forEach(funnel -> this.funnels.put(funnel.name(), funnel));
         this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
         this.live = new LiveFeed(events, clock);
@@ -88,6 +100,9 @@ public final class QueryRoutes implements AutoCloseable {
     /** The answer of {@code /v1/alerts}: each alert as on {@code eddy.alerts}. */
     record Alerts(List<Alert> alerts) {}
 
+    /** The answer of {@code /v1/funnels}: each funnel's name and steps, as the config writes them. */
+    record FunnelList(List<Funnel> funnels) {}
+
     public void register(Javalin app) {
         app.get("/v1/metrics/events", perMinute(events, "event", event -> checked("event", event, ViewLimits::eventNameProblem),
                 EventRow::of));
@@ -96,6 +111,8 @@ public final class QueryRoutes implements AutoCloseable {
         app.get("/v1/pages/top", this::topPages);
         app.get("/v1/alerts", this::alertsOfMinutes);
         app.get("/v1/sessions", this::sessionsOfMinutes);
+        app.get("/v1/funnels", this::funnelList);
+        app.get("/v1/funnels/{name}", this::funnelOfMinutes);
         SseHandler liveStream = new SseHandler(live::join);
         app.get("/v1/live", ctx -> {
             if (!readKeys.authorizeHeaderOrParam(ctx)) return;
@@ -157,6 +174,35 @@ public final class QueryRoutes implements AutoCloseable {
             // a row per minute: only a query.maxRange of over 69 days reaches the cap
             throw tooManyRows("narrow it");
         }
+    }
+
+    private void funnelList(Context ctx) {
+        if (!readKeys.authorize(ctx)) return;
+        ctx.json(new FunnelList(List.copyOf(funnels.values())));
+    }
+
+    private void funnelOfMinutes(Context ctx) {
+        if (!readKeys.authorize(ctx)) return;
+        Funnel funnel = funnels.get(ctx.pathParam("name"));
+        if (funnel == null) {
+            ctx.status(404).json(QueryError.body("name", noSuchFunnel(ctx.pathParam("name"))));
+            return;
+        }
+        TimeRange range = range(ctx);
+        try {
+            ctx.json(FunnelAnswer.of(funnel, funnelsView.minutes(funnel.name(), funnel.steps().size(),
+                    range.from(), range.to())));
+        } catch (MinuteRange.TooManyRows e) {
+            // a row per minute: only a query.maxRange of over 69 days reaches the cap
+            throw tooManyRows("narrow it");
+        }
+    }
+
+    /** Which funnel is not there, and which are. */
+    private String noSuchFunnel(String name) {
+        return "no funnel named '" + name + "': " + (funnels.isEmpty()
+                ? "none is configured (funnels: in eddy.yaml, e.g. checkout: [page:Home, track:Order Completed])"
+                : "the configured ones are " + String.join(", ", funnels.keySet()));
     }
 
     /** A range of more rows than one answer holds, and how to ask for fewer. */
