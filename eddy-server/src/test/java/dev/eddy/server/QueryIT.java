@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.store.MinuteRange;
 import dev.eddy.store.alerts.AlertsUpsert;
+import dev.eddy.store.funnels.FunnelsUpsert;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.metrics.MetricsUpsert;
 import dev.eddy.store.sessions.SessionsUpsert;
@@ -17,6 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +66,15 @@ class QueryIT {
                 new SessionMetric(Instant.parse("2026-11-27T10:01:00Z"), 5, 2, 61_000, 4, 1),
                 new SessionMetric(Instant.parse("2026-11-27T10:03:00Z"), 2, 0, 0, 0, 0),
                 new SessionMetric(Instant.parse("2026-11-27T10:05:00Z"), 1, 1, 0, 1, 1)));
+        // checkout has five steps, signup two (RunningServer.FUNNELS)
+        FunnelsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T09:59:00Z"), List.of(9L, 9L, 9L, 9L, 9L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:00:00Z"), List.of(20L, 10L, 1L, 0L, 0L)),
+                // left with no session by a late event that joined two
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:01:00Z"), List.of(0L, 0L, 0L, 0L, 0L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:02:00Z"), List.of(12L, 6L, 0L, 0L, 0L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:05:00Z"), List.of(1L, 1L, 1L, 1L, 1L)),
+                new FunnelMetric("signup", Instant.parse("2026-11-27T10:00:00Z"), List.of(3L, 2L))));
         try (Connection connection = eddy.store.dataSource().getConnection();
                 PreparedStatement statement = connection.prepareStatement(AlertsUpsert.SQL)) {
             for (Alert alert : List.of(
@@ -368,6 +384,118 @@ class QueryIT {
     }
 
     @Test
+    void funnelsAreTheConfiguredOnesInTheirOrderWithTheirSteps() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/funnels", BEARER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"funnels":[
+                  {"name":"checkout","steps":["page:Home","page:Product","track:Checkout Started",
+                                              "track:Payment Info Entered","track:Order Completed"]},
+                  {"name":"signup","steps":["page:Pricing","track:Signed Up"]}]}"""));
+    }
+
+    /**
+     * 32 entered, 16 saw a product, 1 started a checkout, none paid: 1/32 = 0.03125 rounds half up
+     * to 0.0313; none of none who paid ordered, so that share is null, not 0.
+     */
+    @Test
+    void aFunnelOfTheRangeSumsItsMinutesPerStepWithTheShares() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/funnels/checkout?from=2026-11-27T10:00:30Z&to=2026-11-27T10:05:59Z", BEARER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"funnel":"checkout",
+                 "steps":[
+                  {"step":"page:Home","sessions":32,"ofFirst":1.0,"ofPrevious":null},
+                  {"step":"page:Product","sessions":16,"ofFirst":0.5,"ofPrevious":0.5},
+                  {"step":"track:Checkout Started","sessions":1,"ofFirst":0.0313,"ofPrevious":0.0625},
+                  {"step":"track:Payment Info Entered","sessions":0,"ofFirst":0.0,"ofPrevious":0.0},
+                  {"step":"track:Order Completed","sessions":0,"ofFirst":0.0,"ofPrevious":null}],
+                 "minutes":[
+                  {"start":"2026-11-27T10:00:00Z","reached":[20,10,1,0,0]},
+                  {"start":"2026-11-27T10:02:00Z","reached":[12,6,0,0,0]}]}"""));
+
+        HttpResponse<String> signup = eddy.get("/v1/funnels/signup?from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z", BEARER);
+        // 2/3 = 0.66666… rounds up
+        assertThat(json(signup.body()).path("steps")).isEqualTo(json("""
+                [{"step":"page:Pricing","sessions":3,"ofFirst":1.0,"ofPrevious":null},
+                 {"step":"track:Signed Up","sessions":2,"ofFirst":0.6667,"ofPrevious":0.6667}]"""));
+    }
+
+    @Test
+    void aFunnelOfARangeWithNoSessionsHasNoSharesNotZeros() throws Exception {
+        HttpResponse<String> response = eddy.get("/v1/funnels/signup?from=2026-11-27T12:00:00Z&to=2026-11-27T13:00:00Z", BEARER);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body())).isEqualTo(json("""
+                {"funnel":"signup",
+                 "steps":[{"step":"page:Pricing","sessions":0,"ofFirst":null,"ofPrevious":null},
+                          {"step":"track:Signed Up","sessions":0,"ofFirst":null,"ofPrevious":null}],
+                 "minutes":[]}"""));
+    }
+
+    @Test
+    void aFunnelNotConfiguredIsNotFoundAndTheConfiguredOnesAreNamed() throws Exception {
+        String range = "from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z";
+        HttpResponse<String> unknown = eddy.get("/v1/funnels/Checkout?" + range, BEARER);
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"name",
+                  "message":"no funnel named 'Checkout': the configured ones are checkout, signup"}]}"""));
+
+        EddyServer none = eddy.startServer(Clock.systemUTC(), EddyConfig.defaults().ingest(), Funnels.NONE);
+        try {
+            HttpResponse<String> noneConfigured = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + none.port() + "/v1/funnels/checkout?" + range)).header("Authorization", BEARER).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + none.port() + "/v1/funnels")).header("Authorization", BEARER).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(noneConfigured.statusCode()).isEqualTo(404);
+            assertThat(error(noneConfigured)).isEqualTo(json("""
+                    {"field":"name","message":"no funnel named 'checkout': none is configured (funnels: in eddy.yaml, e.g. checkout: [page:Home, track:Order Completed])"}"""));
+            assertThat(json(list.body())).isEqualTo(json("""
+                    {"funnels":[]}"""));
+        } finally {
+            none.close();
+        }
+    }
+
+    @Test
+    void funnelsNeedAReadKeyAndAGoodRange() throws Exception {
+        String range = "from=2026-11-27T10:00:00Z&to=2026-11-27T11:00:00Z";
+        HttpResponse<String> listWithoutKey = eddy.get("/v1/funnels", null);
+        HttpResponse<String> noKey = eddy.get("/v1/funnels/checkout?" + range, null);
+        // the key first: without one, not even which funnels there are
+        HttpResponse<String> unknownWithoutKey = eddy.get("/v1/funnels/nope?" + range, null);
+        HttpResponse<String> writeKeyInstead = eddy.get("/v1/funnels/checkout?" + range, "Bearer " + RunningServer.WRITE_KEY);
+        HttpResponse<String> badFrom = eddy.get("/v1/funnels/checkout?from=yesterday&to=2026-11-27T11:00:00Z", BEARER);
+        HttpResponse<String> noTo = eddy.get("/v1/funnels/checkout?from=2026-11-27T10:00:00Z", BEARER);
+        HttpResponse<String> tooLong = eddy.get("/v1/funnels/checkout?from=2026-01-01T00:00:00Z&to=2026-11-27T00:00:00Z", BEARER);
+
+        assertThat(List.of(listWithoutKey, noKey, unknownWithoutKey, writeKeyInstead))
+                .extracting(HttpResponse::statusCode).containsOnly(401);
+        assertThat(json(noKey.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"Authorization",
+                  "message":"missing read key: send Authorization: Bearer <read key>"}]}"""));
+        assertThat(error(listWithoutKey)).isEqualTo(error(noKey));
+        assertThat(error(unknownWithoutKey)).isEqualTo(error(noKey));
+        assertThat(error(writeKeyInstead).path("message").asText()).isEqualTo("unknown read key");
+        assertThat(List.of(badFrom, noTo, tooLong)).extracting(HttpResponse::statusCode).containsOnly(400);
+        assertThat(json(badFrom.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"from",
+                  "message":"'yesterday' is not an ISO-8601 instant such as 2026-11-27T10:00:00Z"}]}"""));
+        assertThat(error(noTo)).isEqualTo(json("""
+                {"field":"to","message":"to is required: an ISO-8601 instant such as 2026-11-27T10:00:00Z"}"""));
+        assertThat(json(tooLong.body())).isEqualTo(json("""
+                {"success":false,"errors":[{"field":"to",
+                  "message":"range PT7920H is longer than the maximum PT744H (query.maxRange)"}]}"""));
+    }
+
+    @Test
     void openApiDescribesIngestAndQuery() throws Exception {
         JsonNode api = json(eddy.get("/openapi.json", null).body());
         assertThat(api.path("paths").has("/v1/batch")).isTrue();
@@ -378,6 +506,8 @@ class QueryIT {
         assertThat(api.path("paths").has("/v1/metrics/pages")).isTrue();
         assertThat(api.path("paths").has("/v1/pages/top")).isTrue();
         assertThat(api.path("paths").has("/v1/sessions")).isTrue();
+        assertThat(api.path("paths").has("/v1/funnels")).isTrue();
+        assertThat(api.path("paths").has("/v1/funnels/{name}")).isTrue();
         assertThat(api.path("paths").has("/")).isTrue();
     }
 
