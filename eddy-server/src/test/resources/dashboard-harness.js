@@ -1,7 +1,7 @@
 'use strict';
 // Runs the dashboard's script, as the server serves it, under Node with just enough of a DOM for it,
-// against the real server, at a fixed "now"; prints what the sessions panel shows, then what it shows
-// once a refresh is refused. Usage: node dashboard-harness.js <server URL> <read key> <bad key> <now ms>
+// against the real server, at a fixed "now"; prints what the sessions and funnels panels show, then what
+// they show once a refresh is refused. Usage: node dashboard-harness.js <server URL> <read key> <bad key> <now ms>
 const vm = require('vm');
 const [base, readKey, badKey, nowMillis] = process.argv.slice(2);
 
@@ -58,9 +58,12 @@ const window = vm.createContext({
 });
 vm.runInContext('Date.now = () => ' + Number(nowMillis), window);
 
+// until no load is left: an answer may start others (the funnels' list, one per funnel)
 async function settled() {
-  await Promise.allSettled(pending.splice(0));
-  await new Promise(resolve => setImmediate(resolve));
+  while (pending.length > 0) {
+    await Promise.allSettled(pending.splice(0));
+    await new Promise(resolve => setImmediate(resolve));
+  }
 }
 
 function sessionsPanel() {
@@ -73,15 +76,31 @@ function sessionsPanel() {
   };
 }
 
+// per funnel its caption, and per step its name, sessions, share of the first and bar width
+function funnelsPanel() {
+  return {
+    note: page.child('#funnelsNote').textContent,
+    funnels: page.child('#funnels').children.map(table => ({
+      caption: table.children[0].textContent,
+      steps: table.children[2].children.map(tr =>
+        [...tr.children.slice(0, 3).map(cell => cell.textContent), tr.children[3].children[0].style.width]),
+    })),
+  };
+}
+
 (async () => {
   const html = await (await fetch(base + '/')).text();
   vm.runInContext(html.slice(html.indexOf('<script>') + 8, html.indexOf('</script>')), window);
   await settled();
-  const shown = sessionsPanel();
+  const shown = { sessions: sessionsPanel(), funnels: funnelsPanel() };
   storage.set('eddyReadKey', badKey);
-  vm.runInContext('loadSessions()', window);
+  vm.runInContext('loadSessions(); loadFunnels()', window);
   await settled();
-  console.log(JSON.stringify({ shown, refused: sessionsPanel() }));
+  const refused = { sessions: sessionsPanel(), funnels: funnelsPanel() };
+  console.log(JSON.stringify({
+    sessions: { shown: shown.sessions, refused: refused.sessions },
+    funnels: { shown: shown.funnels, refused: refused.funnels },
+  }));
 })().catch(e => {
   console.error(e);
   process.exit(1);

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
+import dev.eddy.store.funnels.FunnelsUpsert;
 import dev.eddy.store.metrics.MetricsUpsert;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.sessions.SessionsUpsert;
@@ -72,6 +75,12 @@ class LiveIT {
                 new SessionMetric(Instant.parse("2026-11-27T10:01:00Z"), 3, 1, 45_000, 4, 0),
                 new SessionMetric(Instant.parse("2026-11-27T10:02:00Z"), 2, 0, 0, 0, 0),
                 new SessionMetric(Instant.parse("2026-11-27T10:03:00Z"), 50, 0, 0, 0, 0))); // after it
+        // checkout's five steps; none for signup (RunningServer.FUNNELS)
+        FunnelsUpsert.upsertAll(eddy.store.dataSource(), List.of(
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T09:02:00Z"), List.of(99L, 99L, 99L, 99L, 99L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T09:30:00Z"), List.of(6L, 4L, 2L, 1L, 1L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:01:00Z"), List.of(3L, 2L, 0L, 0L, 0L)),
+                new FunnelMetric("checkout", Instant.parse("2026-11-27T10:03:00Z"), List.of(50L, 50L, 50L, 50L, 50L))));
     }
 
     @AfterAll
@@ -163,7 +172,8 @@ class LiveIT {
                 type -> assertThat(type).startsWith("text/html"));
         assertThat(page.body()).contains("<title>Eddy — live</title>", "/v1/live",
                 "<h2>Top pages, last hour</h2>", "'/v1/pages/top?'", "no page views yet",
-                "<h2>Sessions, last hour</h2>", "'/v1/sessions?'", "no sessions yet");
+                "<h2>Sessions, last hour</h2>", "'/v1/sessions?'", "no sessions yet",
+                "<h2>Funnels, last hour</h2>", "'/v1/funnels'");
     }
 
     /**
@@ -175,7 +185,7 @@ class LiveIT {
     @Test
     void theSessionsPanelShowsTheLastHoursFiguresAndNoneOnceRefused() throws Exception {
         assertThat(nodeRuns()).as("Node.js on the PATH, to run the dashboard's script (see the README's Tests)").isTrue();
-        JsonNode panel = runDashboard();
+        JsonNode panel = runDashboard(eddy.uri("")).path("sessions");
 
         // 11 started, 7 ended: 765 s / 7 = 1 min 49 s, 34 events / 7, 2 bounces / 7
         assertThat(panel.path("shown")).isEqualTo(json("""
@@ -194,10 +204,51 @@ class LiveIT {
         return bars.toString();
     }
 
-    private JsonNode runDashboard() throws Exception {
+    /**
+     * The funnels panel, likewise: each configured funnel's steps over the last hour, in the
+     * config's order, a funnel without sessions saying so; once refused, why, and no funnel.
+     */
+    @Test
+    void theFunnelsPanelShowsEachFunnelsLastHourAndNoneOnceRefused() throws Exception {
+        assertThat(nodeRuns()).as("Node.js on the PATH, to run the dashboard's script (see the README's Tests)").isTrue();
+        JsonNode panel = runDashboard(eddy.uri("")).path("funnels");
+
+        // 09:30 and 10:01: 9 entered, then 6, 2, 1, 1; the bars are 240 px for all of the first step's
+        assertThat(panel.path("shown")).isEqualTo(json("""
+                {"note":"","funnels":[
+                  {"caption":"checkout","steps":[
+                    ["page:Home","9","100.0 %","240px"],
+                    ["page:Product","6","66.7 %","160px"],
+                    ["track:Checkout Started","2","22.2 %","53px"],
+                    ["track:Payment Info Entered","1","11.1 %","27px"],
+                    ["track:Order Completed","1","11.1 %","27px"]]},
+                  {"caption":"signup — no sessions entered it yet","steps":[
+                    ["page:Pricing","0","—","0px"],
+                    ["track:Signed Up","0","—","0px"]]}]}"""));
+        assertThat(panel.path("refused")).isEqualTo(json("""
+                {"note":"funnels unavailable: unknown read key","funnels":[]}"""));
+    }
+
+    @Test
+    void theFunnelsPanelSaysHowToConfigureOneWhenNoneIs() throws Exception {
+        assertThat(nodeRuns()).as("Node.js on the PATH, to run the dashboard's script (see the README's Tests)").isTrue();
+        EddyServer none = eddy.startServer(Clock.fixed(NOW, ZoneOffset.UTC), EddyConfig.defaults().ingest(), Funnels.NONE);
+        try {
+            JsonNode panel = runDashboard(URI.create("http://127.0.0.1:" + none.port())).path("funnels");
+
+            assertThat(panel.path("shown")).isEqualTo(json("""
+                    {"note":"no funnels configured: name their steps under funnels: in eddy.yaml, e.g. checkout: [page:Home, track:Order Completed]",
+                     "funnels":[]}"""));
+        } finally {
+            none.close();
+        }
+    }
+
+    /** The harness's account of the sessions and the funnels panels, shown then refused, against the server at {@code base}. */
+    private JsonNode runDashboard(URI base) throws Exception {
         Path harness = Path.of(LiveIT.class.getResource("/dashboard-harness.js").toURI());
         Path output = Files.createTempFile(dir, "dashboard", ".json");
-        Process node = new ProcessBuilder("node", harness.toString(), eddy.uri("").toString(), RunningServer.READ_KEY,
+        Process node = new ProcessBuilder("node", harness.toString(), base.toString(), RunningServer.READ_KEY,
                 RunningServer.WRITE_KEY, String.valueOf(NOW.toEpochMilli()))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!node.waitFor(30, TimeUnit.SECONDS)) {
