@@ -3,6 +3,7 @@ package dev.eddy.model.config;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -207,7 +208,10 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             String key = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
                     .filter(f -> f != null).collect(Collectors.joining("."));
-            throw new ConfigException("config key " + key + ": " + e.getOriginalMessage());
+            // a value's own check (a funnel step's) says what is wrong in the file's words, not in Java's
+            String why = e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException check
+                    ? check.getMessage() : e.getOriginalMessage();
+            throw new ConfigException("config key " + key + ": " + why);
         } catch (IOException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }
