@@ -71,8 +71,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--funnel", paramLabel = "NAME=STEPS",
             description = "Follow the truth's sessions in this funnel, as the funnels.<name> of the Eddy sent to, its steps"
-                    + " comma-separated: checkout=page:Home,track:Order Completed (repeatable; default: the simulated shop's,"
-                    + " checkout=page:Home,page:Product,track:Product Added,track:Checkout Started,track:Order Completed)")
+                    + " comma-separated: checkout=page:Home,track:Order Completed (repeatable; default: checkout, the"
+                    + " simulated shop's funnel from page:Home to track:Order Completed, as eddy demo follows it)")
     Map<String, String> funnels;
 
     @Option(names = "--retry-timeout", defaultValue = "10m", description = "Give up retrying a batch after this long (default ${DEFAULT-VALUE})")
