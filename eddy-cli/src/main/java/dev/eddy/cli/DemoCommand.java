@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import dev.eddy.model.config.EddyConfig;
 import dev.eddy.runtime.EddyRuntime;
 import dev.eddy.runtime.InstanceFile;
 import dev.eddy.workload.TrafficRun;
@@ -7,7 +8,9 @@ import dev.eddy.workload.traffic.Outage;
 import dev.eddy.workload.traffic.TrafficProfile;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +62,11 @@ final class DemoCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw new ParameterException(spec.commandLine(), "--rate must be a positive number of events per second, got " + rate);
         }
-        EddyRuntime runtime = EddyRuntime.start(options.load());
+        EddyConfig config = options.load();
+        // the dashboard's funnels panel shows the simulated shop's funnel unless the config names others
+        boolean ownFunnel = config.funnels().isEmpty();
+        if (ownFunnel) config = config.withFunnels(Map.of(TrafficProfile.CHECKOUT.name(), TrafficProfile.CHECKOUT.steps()));
+        EddyRuntime runtime = EddyRuntime.start(config);
         InstanceFile eddy = runtime.instance();
         TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))
                 .rate(rate).seed(System.currentTimeMillis()).recordTruth(false)
@@ -80,6 +87,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -H 'Authorization: Bearer " + eddy.readKeys().get(0) + "' '" + eddy.url()
                 + "/v1/metrics/events?from=" + java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
                 + "&to=" + java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "'");
+        if (ownFunnel) {
+            System.out.println("  Funnel: " + TrafficProfile.CHECKOUT.name() + " ("
+                    + TrafficProfile.CHECKOUT.steps().stream().map(Object::toString).collect(Collectors.joining(" → "))
+                    + "), the simulated shop's, as the config declares no funnels; see /v1/funnels/"
+                    + TrafficProfile.CHECKOUT.name() + " and the dashboard.");
+        }
         if (incident) {
             System.out.println("  Simulated incident: no Order Completed for 2 minutes, 12 minutes from now and every 30"
                     + " minutes after; the dashboard's alerts show it (a drop, then resolved).");

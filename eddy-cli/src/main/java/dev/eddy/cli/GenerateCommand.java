@@ -1,9 +1,13 @@
 package dev.eddy.cli;
 
+import dev.eddy.model.config.ConfigLoader;
 import dev.eddy.model.config.Durations;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.workload.TrafficRun;
 import dev.eddy.workload.send.SendFailedException;
 import dev.eddy.workload.send.SendSummary;
+import dev.eddy.workload.traffic.TrafficProfile;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,6 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +63,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed and start give the same traffic (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users, views and visitors of each page, and sessions) to this JSON file")
+    @Option(names = "--truth", description = "Write the ground truth (expected per-minute counts and users, views and visitors of each page, sessions, and how far they went in the funnels) to this JSON file")
     Path truth;
 
     @Option(names = "--session-gap", defaultValue = "30m", description = "Split the truth's sessions where a visitor was quiet longer than this: the stream.sessionGap of the Eddy sent to (default ${DEFAULT-VALUE})")
     Duration sessionGap;
+
+    @Option(names = "--funnel", paramLabel = "NAME=STEPS",
+            description = "Follow the truth's sessions in this funnel, as the funnels.<name> of the Eddy sent to, its steps"
+                    + " comma-separated: checkout=page:Home,track:Order Completed (repeatable; default: checkout, the"
+                    + " simulated shop's funnel from page:Home to track:Order Completed, as eddy demo follows it)")
+    Map<String, String> funnels;
 
     @Option(names = "--retry-timeout", defaultValue = "10m", description = "Give up retrying a batch after this long (default ${DEFAULT-VALUE})")
     Duration retryTimeout;
@@ -117,6 +131,7 @@ final class GenerateCommand implements Callable<Integer> {
                 .duplicateFraction(duplicates)
                 .recordTruth(truth != null)
                 .sessionGap(sessionGap)
+                .funnels(followedFunnels())
                 .progress((acknowledged, total) -> {
                     ProgressBar progress = bar;
                     if (progress == null) return;
@@ -131,6 +146,22 @@ final class GenerateCommand implements Callable<Integer> {
             // the generator's and sender's own checks: --rate, --duplicates, --retry-timeout, --count, --session-gap
             throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
         }
+    }
+
+    /** The {@code --funnel}s, in their order, else the shop's; ones the Eddy's config would refuse are usage errors. */
+    private Funnels followedFunnels() {
+        if (funnels == null) return new Funnels(List.of(TrafficProfile.CHECKOUT));
+        Map<String, List<FunnelStep>> steps = new LinkedHashMap<>();
+        try {
+            // written as the environment's EDDY_FUNNELS_<NAME> is
+            funnels.forEach((name, list) -> steps.put(name, Arrays.stream(list.split(",")).filter(step -> !step.isBlank())
+                    .map(FunnelStep::parse).toList()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--funnel: " + e.getMessage());
+        }
+        List<String> errors = ConfigLoader.funnelErrors(steps);
+        if (!errors.isEmpty()) throw new ParameterException(spec.commandLine(), "--funnel: " + String.join("; ", errors));
+        return Funnels.of(steps);
     }
 
     /**

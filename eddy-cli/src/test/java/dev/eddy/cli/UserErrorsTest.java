@@ -116,12 +116,16 @@ class UserErrorsTest {
         assertThat(eddy("generate", "--url", "localhost:8080", "--write-key", "k")).isEqualTo(2);
         assertThat(eddy("generate", "--url", url, "--write-key", "k", "--truth", dir.resolve("no/such/t.json").toString()))
                 .isEqualTo(2);
+        assertThat(eddy("generate", "--url", url, "--write-key", "k", "--funnel", "checkout=page:Home")).isEqualTo(2);
+        assertThat(eddy("generate", "--url", url, "--write-key", "k", "--funnel", "a=page:Home,click:Buy")).isEqualTo(2);
 
         assertThat(err.toString().lines().filter(line -> line.startsWith("invalid option value") || line.startsWith("--")))
                 .containsExactly(
                         "invalid option value: rate must be positive and finite: 0.0",
                         "--url must start with http:// or https://, got 'localhost:8080'",
-                        "--truth: there is no directory " + dir.resolve("no/such"));
+                        "--truth: there is no directory " + dir.resolve("no/such"),
+                        "--funnel: funnels.checkout: must have from 2 to 16 steps, got 1",
+                        "--funnel: 'click' is not a funnel step kind: page (page and screen calls by name) or track (by event name)");
         assertThat(err.toString()).doesNotContain("\tat ", "nothing answers");
     }
 

@@ -24,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +64,7 @@ class AlertsEndToEndIT {
     static void startEddy() throws Exception {
         receiver = WebhookReceiver.answering(204);
         dataDir = Eddies.freshDataDir(AlertsEndToEndIT.class);
-        config = Files.writeString(dataDir.resolveSibling("eddy.yaml"), """
+        config = Eddies.config(dataDir, """
                 handlers:
                   pager:
                     url: http://placeholder.invalid/

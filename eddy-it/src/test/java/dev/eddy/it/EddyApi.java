@@ -3,14 +3,17 @@ package dev.eddy.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.funnels.FunnelMetric;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.runtime.InstanceFile;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +76,34 @@ final class EddyApi {
         }
         return rows;
     }
+
+    /**
+     * {@code GET /v1/funnels/{name}?from=&to=}: of the sessions that started in [from, to), how
+     * many reached each step, in all and by minute (the minutes none entered left out).
+     */
+    FunnelAnswer funnel(String name, Instant from, Instant to) throws IOException, InterruptedException {
+        JsonNode body = EventJson.MAPPER.readTree(get("/v1/funnels/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "?from=" + from + "&to=" + to, "Bearer " + readKey));
+        List<String> steps = new ArrayList<>();
+        List<Long> sessions = new ArrayList<>();
+        for (JsonNode step : body.path("steps")) {
+            steps.add(step.path("step").asText());
+            sessions.add(step.path("sessions").asLong());
+        }
+        List<FunnelMetric> minutes = new ArrayList<>();
+        for (JsonNode row : body.path("minutes")) {
+            List<Long> reached = new ArrayList<>();
+            row.path("reached").forEach(n -> reached.add(n.asLong()));
+            minutes.add(new FunnelMetric(body.path("funnel").asText(), Instant.parse(row.path("start").asText()), reached));
+        }
+        return new FunnelAnswer(steps, sessions, minutes);
+    }
+
+    /**
+     * A funnel's answer: its steps as written in the config, the sessions that reached each over
+     * the whole range, and its rows by minute.
+     */
+    record FunnelAnswer(List<String> steps, List<Long> sessions, List<FunnelMetric> minutes) {}
 
     /** {@code GET /v1/alerts?from=&to=}: the alerts of the minutes in [from, to), in the API's order. */
     List<Alert> alerts(Instant from, Instant to) throws IOException, InterruptedException {

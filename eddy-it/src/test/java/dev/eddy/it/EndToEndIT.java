@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ class EndToEndIT {
     static void startEddy() throws Exception {
         receiver = WebhookReceiver.answering(204);
         Path dataDir = Eddies.freshDataDir(EndToEndIT.class);
-        Path config = Files.writeString(dataDir.resolveSibling("eddy.yaml"), """
+        Path config = Eddies.config(dataDir, """
                 handlers:
                   logins:
                     url: http://placeholder.invalid/

@@ -1,10 +1,13 @@
 package dev.eddy.it;
 
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.workload.TrafficRun;
+import dev.eddy.workload.traffic.TrafficProfile;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** The generated workload of the end-to-end tests: fixed seed, client retries and deliberate duplicates, out-of-order events. */
 final class Traffic {
@@ -22,6 +25,11 @@ final class Traffic {
      * longer than the gaps inside the generator's sessions, so that they are not all bounces.
      */
     static final Duration SESSION_GAP = Duration.ofSeconds(10);
+    /**
+     * The {@code funnels} every test's Eddy follows ({@link Eddies}) and its truth counts the
+     * sessions in: the funnel the generator's sessions walk, so that they go all the way down it.
+     */
+    static final Funnels FUNNELS = new Funnels(List.of(TrafficProfile.CHECKOUT));
 
     private Traffic() {}
 
@@ -38,7 +46,8 @@ final class Traffic {
                 .rate(rate)
                 .count(count)
                 .duplicateFraction(DUPLICATE_FRACTION)
-                .sessionGap(SESSION_GAP);
+                .sessionGap(SESSION_GAP)
+                .funnels(FUNNELS);
     }
 
     private static Instant startEndingAt(Instant now, long count, double rate, Duration lastEventIntoMinute) {

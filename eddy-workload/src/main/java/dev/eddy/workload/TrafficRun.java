@@ -1,5 +1,6 @@
 package dev.eddy.workload;
 
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.workload.send.SegmentClient;
 import dev.eddy.workload.send.SendProgress;
 import dev.eddy.workload.send.SendSummary;
@@ -11,6 +12,7 @@ import dev.eddy.workload.truth.TruthFile;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,6 +35,7 @@ public final class TrafficRun {
     private final Duration duration;
     private final GroundTruth truth;
     private final Duration sessionGap;
+    private final Funnels funnels;
 
     private TrafficRun(Builder b) {
         this.generator = TrafficGenerator.builder().seed(b.seed).start(b.start == null ? Instant.now() : b.start)
@@ -44,6 +47,7 @@ public final class TrafficRun {
         this.duration = b.duration;
         this.truth = b.recordTruth ? new GroundTruth() : null;
         this.sessionGap = b.sessionGap;
+        this.funnels = b.funnels;
     }
 
     public static Builder builder(URI url, String writeKey) {
@@ -61,7 +65,7 @@ public final class TrafficRun {
         if (count != null) summary = sender.send(source, count);
         else if (duration != null) summary = sender.sendFor(source, duration);
         else summary = sender.sendUntilStopped(source);
-        return new Result(summary, truth == null ? null : TruthFile.of(truth, summary.duplicatesSent(), sessionGap));
+        return new Result(summary, truth == null ? null : TruthFile.of(truth, summary.duplicatesSent(), sessionGap, funnels));
     }
 
     /** Ends the run after its in-flight batches; {@link #run()} then returns normally. */
@@ -92,6 +96,7 @@ public final class TrafficRun {
         private SendProgress progress = SendProgress.NONE;
         private boolean recordTruth = true;
         private Duration sessionGap = Duration.ofMinutes(30);
+        private Funnels funnels = new Funnels(List.of(TrafficProfile.CHECKOUT));
 
         private Builder(URI url, String writeKey) {
             this.url = Objects.requireNonNull(url, "url");
@@ -173,6 +178,15 @@ public final class TrafficRun {
         public Builder sessionGap(Duration value) {
             if (value.isNegative() || value.isZero()) throw new IllegalArgumentException("sessionGap must be positive: " + value);
             this.sessionGap = value;
+            return this;
+        }
+
+        /**
+         * The funnels the truth follows the sessions in: the {@code funnels} of the Eddy sent to;
+         * default the shop's, {@link TrafficProfile#CHECKOUT}.
+         */
+        public Builder funnels(Funnels value) {
+            this.funnels = Objects.requireNonNull(value, "funnels");
             return this;
         }
 

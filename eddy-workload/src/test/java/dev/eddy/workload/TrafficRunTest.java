@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnels;
+import dev.eddy.workload.traffic.TrafficProfile;
 import dev.eddy.workload.truth.GroundTruth;
 import dev.eddy.workload.truth.TruthFile;
 import java.io.IOException;
@@ -81,7 +83,8 @@ class TrafficRunTest {
         assertThat(result.summary().acknowledged()).isEqualTo(600);
         assertThat(result.summary().duplicatesSent()).isEqualTo(300);
         assertThat(batchSizes).hasSize(18);
-        assertThat(result.truth()).isEqualTo(TruthFile.of(received, 300, Duration.ofMinutes(30)));
+        assertThat(result.truth()).isEqualTo(TruthFile.of(received, 300, Duration.ofMinutes(30),
+                new Funnels(List.of(TrafficProfile.CHECKOUT))));
         assertThat(result.truth().events()).isEqualTo(600);
     }
 }

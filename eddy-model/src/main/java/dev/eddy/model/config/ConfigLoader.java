@@ -3,6 +3,7 @@ package dev.eddy.model.config;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -207,7 +208,10 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             String key = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
                     .filter(f -> f != null).collect(Collectors.joining("."));
-            throw new ConfigException("config key " + key + ": " + e.getOriginalMessage());
+            // a value's own check (a funnel step's) says what is wrong in the file's words, not in Java's
+            String why = e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException check
+                    ? check.getMessage() : e.getOriginalMessage();
+            throw new ConfigException("config key " + key + ": " + why);
         } catch (IOException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }
@@ -250,7 +254,7 @@ public final class ConfigLoader {
         }
         if (!c.flink().embedded()) validateFlinkCluster(errors, c);
         c.handlers().forEach((name, handler) -> validateHandler(errors, "handlers." + name + ".", handler));
-        validateFunnels(errors, c.funnels());
+        errors.addAll(funnelErrors(c.funnels()));
         if (!errors.isEmpty()) throw new ConfigException("invalid configuration: " + String.join("; ", errors));
     }
 
@@ -269,7 +273,12 @@ public final class ConfigLoader {
         }
     }
 
-    private static void validateFunnels(List<String> errors, Map<String, List<FunnelStep>> funnels) {
+    /**
+     * What is wrong with these funnels' steps, each as {@link #load} says it, keyed {@code
+     * funnels.<name>}; none when nothing. For funnels given elsewhere too ({@code eddy generate --funnel}).
+     */
+    public static List<String> funnelErrors(Map<String, List<FunnelStep>> funnels) {
+        List<String> errors = new ArrayList<>();
         int inAll = 0;
         for (Map.Entry<String, List<FunnelStep>> funnel : funnels.entrySet()) {
             String key = "funnels." + funnel.getKey();
@@ -286,6 +295,7 @@ public final class ConfigLoader {
         if (inAll > Funnel.MAX_STEPS_IN_ALL) {
             errors.add("funnels: " + inAll + " steps in all, at most " + Funnel.MAX_STEPS_IN_ALL);
         }
+        return errors;
     }
 
     /** A Flink cluster runs the job in other machines' processes: what it reads, writes and keeps must be reachable from there. */

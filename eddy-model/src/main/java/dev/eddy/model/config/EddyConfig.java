@@ -141,6 +141,11 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
         }
     }
 
+    /** This configuration following {@code value} as its funnels; as the config holds them, not validated again. */
+    public EddyConfig withFunnels(Map<String, List<FunnelStep>> value) {
+        return new EddyConfig(dataDir, server, kafka, flink, stream, alerts, ingest, store, query, handlers, value);
+    }
+
     /** The configuration with no file, no environment and no flags. */
     public static EddyConfig defaults() {
         return new EddyConfig("./eddy-data",

@@ -3,6 +3,7 @@ package dev.eddy.model.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eddy.model.funnels.FunnelStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -301,6 +302,82 @@ class ConfigLoaderTest {
     @Test
     void anEmptyHandlersSectionMeansNone() throws IOException {
         assertThat(ConfigLoader.load(yaml("handlers:\n"), Map.of(), Map.of()).handlers()).isEmpty();
+    }
+
+    @Test
+    void funnelsAreDeclaredInTheFileAsStepsInOrder() throws IOException {
+        Path file = yaml("""
+                funnels:
+                  checkout: ["page:Home", "track:Order Completed"]
+                  signup:
+                    - page: Home
+                    - track:  Signed Up
+                """);
+        Map<String, List<FunnelStep>> funnels = ConfigLoader.load(file, Map.of(), Map.of()).funnels();
+        assertThat(funnels.keySet()).containsExactly("checkout", "signup");
+        assertThat(funnels.get("checkout")).containsExactly(FunnelStep.page("Home"), FunnelStep.track("Order Completed"));
+        assertThat(funnels.get("signup")).containsExactly(FunnelStep.page("Home"), FunnelStep.track("Signed Up"));
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).funnels()).isEmpty();
+        assertThat(ConfigLoader.load(yaml("funnels:\n"), Map.of(), Map.of()).funnels()).isEmpty();
+    }
+
+    @Test
+    void theEnvironmentOverridesOnlyTheFunnelsTheFileDeclared() throws IOException {
+        Path file = yaml("funnels:\n  checkout: [page:Home, track:Order Completed]\n");
+        EddyConfig c = ConfigLoader.load(file, Map.of(
+                "EDDY_FUNNELS_CHECKOUT", "page:Home, page:Product ,track:Order Completed",
+                "EDDY_FUNNELS_SIGNUP", "page:Home,track:Signed Up"), Map.of());
+        assertThat(c.funnels()).containsOnlyKeys("checkout");
+        assertThat(c.funnels().get("checkout"))
+                .containsExactly(FunnelStep.page("Home"), FunnelStep.page("Product"), FunnelStep.track("Order Completed"));
+        assertThat(ConfigLoader.load(null, Map.of("EDDY_FUNNELS_SIGNUP", "page:Home,track:Signed Up"), Map.of()).funnels())
+                .isEmpty();
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("EDDY_FUNNELS_CHECKOUT", "page:Home"), Map.of()))
+                .hasMessage("invalid configuration: funnels.checkout: must have from 2 to 16 steps, got 1");
+    }
+
+    @Test
+    void badFunnelsAreNamedByKey() throws IOException {
+        Path badKind = yaml("funnels:\n  checkout: [page:Home, click:Buy]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badKind, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config key funnels.checkout: 'click' is not a funnel step kind:"
+                        + " page (page and screen calls by name) or track (by event name)");
+        Path noKind = yaml("funnels:\n  checkout: [Home, track:Buy]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noKind, Map.of(), Map.of()))
+                .hasMessage("config key funnels.checkout: 'Home' is not a funnel step: write page:<name> or track:<event name>");
+        Path sizes = yaml("funnels:\n  one: [page:Home]\n  many: [" + steps("page:P", 17) + "]\n"
+                + "  twice: [page:Home, track:Buy, page:Home]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(sizes, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: funnels.one: must have from 2 to 16 steps, got 1"
+                        + "; funnels.many: must have from 2 to 16 steps, got 17"
+                        + "; funnels.twice: step page:Home comes twice (a session takes each step once)");
+        StringBuilder fiveOf13 = new StringBuilder("funnels:\n");
+        for (int f = 1; f <= 5; f++) fiveOf13.append("  f").append(f).append(": [").append(steps("page:P", 13)).append("]\n");
+        Path tooMany = yaml(fiveOf13.toString());
+        assertThatThrownBy(() -> ConfigLoader.load(tooMany, Map.of(), Map.of()))
+                .hasMessage("invalid configuration: funnels: 65 steps in all, at most 64");
+        Path badName = yaml("funnels:\n  Check_Out: [page:Home, track:Buy]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badName, Map.of(), Map.of()))
+                .hasMessage(badName + ": funnels: 'Check_Out' is not a funnel name"
+                        + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
+        Path badEnv = yaml("funnels:\n  checkout: [page:Home, track:Buy]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badEnv, Map.of("EDDY_FUNNELS_CHECKOUT", "page:Home,track:"), Map.of()))
+                .hasMessage("config key funnels.checkout: a funnel step needs a name after its kind");
+        Path noSteps = yaml("funnels:\n  checkout:\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noSteps, Map.of(), Map.of()))
+                .hasMessage(noSteps + ": key 'funnels.checkout' has no value (leave the key out for its default)");
+        Path notAMap = yaml("funnels: [page:Home, track:Buy]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(notAMap, Map.of(), Map.of()))
+                .hasMessage(notAMap + ": funnels: expected a mapping of funnel names to their steps");
+    }
+
+    /** {@code count} steps {@code <prefix>1, <prefix>2, …}, comma-separated. */
+    private static String steps(String prefix, int count) {
+        StringBuilder steps = new StringBuilder();
+        for (int i = 1; i <= count; i++) steps.append(i == 1 ? "" : ", ").append(prefix).append(i);
+        return steps.toString();
     }
 
     @Test

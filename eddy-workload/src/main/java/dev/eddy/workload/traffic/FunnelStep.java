@@ -30,4 +30,9 @@ public record FunnelStep(EventType type, String name, double continueProbability
     public static FunnelStep track(String event, double continueProbability) {
         return new FunnelStep(EventType.TRACK, event, continueProbability);
     }
+
+    /** The step as a funnel of the analytics job takes it: its page steps match the screen calls on mobile too. */
+    public dev.eddy.model.funnels.FunnelStep toModel() {
+        return type == EventType.PAGE ? dev.eddy.model.funnels.FunnelStep.page(name) : dev.eddy.model.funnels.FunnelStep.track(name);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.eddy.workload.traffic;
 
+import dev.eddy.model.funnels.Funnel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +38,13 @@ public record TrafficProfile(
             FunnelStep.track("Product Added", 0.6),
             FunnelStep.track("Checkout Started", 0.7),
             FunnelStep.track("Order Completed", 0));
+
+    /**
+     * The shop funnel as the analytics job follows it, {@code funnels.checkout}: what {@code eddy
+     * demo} shows when the config declares no funnel, and what the truth of {@code eddy generate}
+     * counts by default.
+     */
+    public static final Funnel CHECKOUT = new Funnel("checkout", SHOP_FUNNEL.stream().map(FunnelStep::toModel).toList());
 
     public TrafficProfile {
         funnel = List.copyOf(Objects.requireNonNull(funnel, "funnel"));

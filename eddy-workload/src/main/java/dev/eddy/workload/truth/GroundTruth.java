@@ -2,6 +2,11 @@ package dev.eddy.workload.truth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.Event;
+import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.model.sessions.SessionMetric;
@@ -10,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The exact per-minute metrics of a set of events, as the analytics job should compute them:
@@ -25,7 +33,8 @@ import java.util.TreeMap;
  * not counted. Users are {@link Event#userKey()}, so a userId and an equal anonymousId stay
  * two users. An event whose {@link Event#dedupKey()} was already seen counts once. And the same
  * per (minute, page): a page call's {@code properties.path}, else its name, and a screen call's
- * name. And the sessions of the counted events ({@link #sessions(Duration)}).
+ * name. And the sessions of the counted events ({@link #sessions(Duration)}), and how far they
+ * went in funnels ({@link #funnels(Duration, Funnels)}).
  *
  * <p>Keeps every user of every (minute, series) and every dedup key: meant for runs of up to
  * a few million events. Thread-safe.
@@ -35,8 +44,8 @@ public final class GroundTruth {
     private final Set<String> seen = new HashSet<>();
     private final Map<Instant, Map<String, Cell>> minutes = new TreeMap<>();
     private final Map<Instant, Map<String, Cell>> pageMinutes = new TreeMap<>();
-    /** Each visitor's counted events' times, epoch millis, in the order added. */
-    private final Map<String, List<Long>> visits = new HashMap<>();
+    /** Each visitor's counted events, in the order added. */
+    private final Map<String, List<Visit>> visits = new HashMap<>();
 
     /** The series an event counts in, or null when its type is not counted. */
     public static String series(Event event) {
@@ -72,7 +81,8 @@ public final class GroundTruth {
         count(pageMinutes, page(event), event);
         String visitor = event.visitorKey();
         if (series != null && visitor != null) {
-            visits.computeIfAbsent(visitor, v -> new ArrayList<>()).add(event.timestamp().toEpochMilli());
+            visits.computeIfAbsent(visitor, v -> new ArrayList<>())
+                    .add(new Visit(event.timestamp().toEpochMilli(), event.type(), event.event(), event.name()));
         }
         return true;
     }
@@ -111,28 +121,90 @@ public final class GroundTruth {
      * two follow each other more than {@code gap} apart.
      */
     public synchronized List<SessionMetric> sessions(Duration gap) {
-        long gapMillis = gap.toMillis();
         Map<Long, long[]> byMinute = new TreeMap<>();
-        for (List<Long> times : visits.values()) {
-            long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-            int first = 0;
-            for (int i = 1; i <= sorted.length; i++) {
-                if (i == sorted.length || sorted[i] - sorted[i - 1] > gapMillis) {
-                    long start = sorted[first];
-                    long[] row = byMinute.computeIfAbsent(Math.floorDiv(start, 60_000L) * 60_000L, m -> new long[4]);
-                    int events = i - first;
-                    row[0]++;
-                    row[1] += sorted[i - 1] - start;
-                    row[2] += events;
-                    if (events == 1) row[3]++;
-                    first = i;
-                }
-            }
-        }
+        forEachSession(gap, session -> {
+            long start = session.get(0).time();
+            long[] row = byMinute.computeIfAbsent(minuteOf(start), m -> new long[4]);
+            row[0]++;
+            row[1] += session.get(session.size() - 1).time() - start;
+            row[2] += session.size();
+            if (session.size() == 1) row[3]++;
+        });
         List<SessionMetric> rows = new ArrayList<>();
         byMinute.forEach((minute, row) ->
                 rows.add(new SessionMetric(Instant.ofEpochMilli(minute), row[0], row[0], row[1], row[2], row[3])));
         return rows;
+    }
+
+    /**
+     * How far the sessions of {@link #sessions(Duration)} went in each funnel ({@link
+     * Funnel#reached}), per funnel and minute of their start: sorted by the funnels' order, then
+     * start, and only the minutes with a session that entered the funnel.
+     */
+    public synchronized List<FunnelMetric> funnels(Duration gap, Funnels funnels) {
+        List<Map<Long, long[]>> byFunnel = new ArrayList<>();
+        for (int f = 0; f < funnels.size(); f++) byFunnel.add(new TreeMap<>());
+        forEachSession(gap, session -> {
+            for (int f = 0; f < funnels.size(); f++) {
+                Funnel funnel = funnels.get(f);
+                int reached = funnel.reached(session.stream()
+                        .map(visit -> new Funnel.Step(visit.stepOf(funnel), visit.time())).toList());
+                if (reached == 0) continue;
+                long[] row = byFunnel.get(f).computeIfAbsent(minuteOf(session.get(0).time()),
+                        m -> new long[funnel.steps().size()]);
+                for (int s = 0; s < reached; s++) row[s]++;
+            }
+        });
+        List<FunnelMetric> rows = new ArrayList<>();
+        for (int f = 0; f < funnels.size(); f++) {
+            String name = funnels.get(f).name();
+            byFunnel.get(f).forEach((minute, row) ->
+                    rows.add(new FunnelMetric(name, Instant.ofEpochMilli(minute), Arrays.stream(row).boxed().toList())));
+        }
+        return rows;
+    }
+
+    /**
+     * Hands each visitor's sessions to {@code session}: its counted events sorted by time
+     * (those of one millisecond in the order added), split where two follow each other more than
+     * {@code gap} apart. The one definition of a session the truths of both views share.
+     */
+    private void forEachSession(Duration gap, Consumer<List<Visit>> session) {
+        long gapMillis = gap.toMillis();
+        for (List<Visit> added : visits.values()) {
+            List<Visit> sorted = new ArrayList<>(added);
+            sorted.sort(Comparator.comparingLong(Visit::time));
+            int first = 0;
+            for (int i = 1; i <= sorted.size(); i++) {
+                if (i == sorted.size() || sorted.get(i).time() - sorted.get(i - 1).time() > gapMillis) {
+                    session.accept(sorted.subList(first, i));
+                    first = i;
+                }
+            }
+        }
+    }
+
+    private static long minuteOf(long epochMillis) {
+        return Math.floorDiv(epochMillis, 60_000L) * 60_000L;
+    }
+
+    /**
+     * A counted event as the sessions take it: its time, epoch millis, and what a funnel step
+     * matches on.
+     *
+     * @param event a track call's event name
+     * @param name a page or screen call's name
+     */
+    private record Visit(long time, EventType type, String event, String name) {
+
+        /** The index of the funnel's step this is of, {@code -1} for none: steps are distinct, so one at most. */
+        int stepOf(Funnel funnel) {
+            List<FunnelStep> steps = funnel.steps();
+            for (int s = 0; s < steps.size(); s++) {
+                if (steps.get(s).matches(type, event, name)) return s;
+            }
+            return -1;
+        }
     }
 
     private static List<MinuteMetric> rows(Map<Instant, Map<String, Cell>> cells) {

@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.workload.traffic.SegmentMessage;
 import dev.eddy.workload.traffic.TrafficGenerator;
+import dev.eddy.workload.traffic.TrafficProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -161,7 +167,7 @@ class GroundTruthTest {
         GroundTruth truth = new GroundTruth();
         truth.add(event("m1", EventType.TRACK, "Signed Up", "x", null, "2025-01-01T12:00:10Z"));
         truth.add(event("m2", EventType.PAGE, "Home", null, "y", "2025-01-01T12:01:10Z"));
-        TruthFile file = TruthFile.of(truth, 7, Duration.ofSeconds(90));
+        TruthFile file = TruthFile.of(truth, 7, Duration.ofSeconds(90), new Funnels(List.of(TrafficProfile.CHECKOUT)));
         Path path = dir.resolve("truth.json");
 
         file.write(path);
@@ -180,6 +186,12 @@ class GroundTruthTest {
         assertThat(json.get("sessions").toString()).isEqualTo("[{\"start\":\"2025-01-01T12:00:00Z\",\"sessions\":1,"
                 + "\"ended\":1,\"lengthMillis\":0,\"events\":1,\"bounces\":1},{\"start\":\"2025-01-01T12:01:00Z\","
                 + "\"sessions\":1,\"ended\":1,\"lengthMillis\":0,\"events\":1,\"bounces\":1}]");
+        // as the config's funnels key takes them
+        assertThat(json.get("funnels").toString()).isEqualTo("{\"checkout\":[\"page:Home\",\"page:Product\","
+                + "\"track:Product Added\",\"track:Checkout Started\",\"track:Order Completed\"]}");
+        // y's Home entered the funnel
+        assertThat(json.get("funnelRows").toString())
+                .isEqualTo("[{\"funnel\":\"checkout\",\"start\":\"2025-01-01T12:01:00Z\",\"reached\":[1,0,0,0,0]}]");
         assertThat(TruthFile.read(path)).isEqualTo(file);
     }
 
@@ -189,6 +201,8 @@ class GroundTruthTest {
 
         assertThat(file.sessionGap()).isNull();
         assertThat(file.sessions()).isEmpty();
+        assertThat(file.funnels()).isEmpty();
+        assertThat(file.funnelRows()).isEmpty();
     }
 
     @Test
@@ -219,5 +233,85 @@ class GroundTruthTest {
         // a longer gap joins the bounce to anon-1's first session
         assertThat(truth.sessions(Duration.ofMinutes(1))).containsExactly(
                 new SessionMetric(Instant.parse("2025-01-01T12:00:00Z"), 2, 2, 40_001, 6, 1));
+    }
+
+    private static final Funnel CHECKOUT = new Funnel("checkout", List.of(FunnelStep.page("Home"), FunnelStep.page("Product"),
+            FunnelStep.track("Product Added"), FunnelStep.track("Order Completed")));
+    private static final Funnel SIGNUP = new Funnel("signup", List.of(FunnelStep.page("Home"), FunnelStep.track("Signed Up")));
+
+    private static FunnelMetric reached(String funnel, String start, long... reached) {
+        return new FunnelMetric(funnel, Instant.parse(start), Arrays.stream(reached).boxed().toList());
+    }
+
+    @Test
+    void funnelsFollowEachSessionsCountedEventsInTimeOrder() {
+        GroundTruth truth = new GroundTruth();
+        for (Event e : List.of(
+                // a: Product, then Home, then Product again, added out of order: Home and the second Product, 2 steps
+                event("a3", EventType.PAGE, "Product", null, "a", "2025-01-01T12:00:03Z"),
+                event("a1", EventType.PAGE, "Product", null, "a", "2025-01-01T12:00:01Z"),
+                event("a2", EventType.PAGE, "Home", null, "a", "2025-01-01T12:00:02Z"),
+                // a retry of a1 with another body: the first one counts, as in the sessions
+                event("a1", EventType.TRACK, "Product Added", null, "a", "2025-01-01T12:00:04Z"),
+                // b: three steps in one millisecond, added last step first: taken in the steps' order, 3 steps
+                event("b3", EventType.TRACK, "Product Added", null, "b", "2025-01-01T12:00:30Z"),
+                event("b2", EventType.PAGE, "Product", null, "b", "2025-01-01T12:00:30Z"),
+                event("b1", EventType.PAGE, "Home", null, "b", "2025-01-01T12:00:30Z"),
+                // c: two in one millisecond, added in the steps' order: 2 steps
+                event("c1", EventType.PAGE, "Home", null, "c", "2025-01-01T12:00:40Z"),
+                event("c2", EventType.PAGE, "Product", null, "c", "2025-01-01T12:00:40Z"),
+                // d: an app's screens are its pages: all 4 steps, the last in the next minute
+                event("d1", EventType.SCREEN, "Home", null, "d", "2025-01-01T12:00:50Z"),
+                event("d2", EventType.SCREEN, "Product", null, "d", "2025-01-01T12:00:55Z"),
+                event("d3", EventType.TRACK, "Product Added", null, "d", "2025-01-01T12:00:58Z"),
+                event("d4", EventType.TRACK, "Order Completed", null, "d", "2025-01-01T12:01:05Z"),
+                // e: quiet for 15 s after Product: its walk is two sessions, the second entering no funnel;
+                // the identify call in between is not counted, so it does not join them
+                event("e1", EventType.PAGE, "Home", null, "e", "2025-01-01T12:01:00Z"),
+                event("e2", EventType.PAGE, "Product", null, "e", "2025-01-01T12:01:05Z"),
+                event("e3", EventType.IDENTIFY, null, "x", "e", "2025-01-01T12:01:12Z"),
+                event("e4", EventType.TRACK, "Product Added", "x", "e", "2025-01-01T12:01:20Z"),
+                event("e5", EventType.TRACK, "Order Completed", "x", "e", "2025-01-01T12:01:25Z"),
+                // f: through the other funnel
+                event("f1", EventType.PAGE, "Home", "f", null, "2025-01-01T12:01:30Z"),
+                event("f2", EventType.TRACK, "Signed Up", "f", null, "2025-01-01T12:01:31Z"),
+                // g: a session in no funnel, alone in its minute: no rows for it
+                event("g1", EventType.TRACK, "Clicked", null, "g", "2025-01-01T12:02:00Z"))) {
+            truth.add(e);
+        }
+        Funnels funnels = new Funnels(List.of(CHECKOUT, SIGNUP));
+
+        assertThat(truth.funnels(Duration.ofSeconds(10), funnels)).containsExactly(
+                // a 2, b 3, c 2, d 4
+                reached("checkout", "2025-01-01T12:00:00Z", 4, 4, 2, 1),
+                // e's first session 2, f 1
+                reached("checkout", "2025-01-01T12:01:00Z", 2, 1, 0, 0),
+                reached("signup", "2025-01-01T12:00:00Z", 4, 0),
+                reached("signup", "2025-01-01T12:01:00Z", 2, 1));
+        // a longer gap makes e's walk one session, through all 4 steps
+        assertThat(truth.funnels(Duration.ofMinutes(1), funnels)).containsExactly(
+                reached("checkout", "2025-01-01T12:00:00Z", 4, 4, 2, 1),
+                reached("checkout", "2025-01-01T12:01:00Z", 2, 1, 1, 1),
+                reached("signup", "2025-01-01T12:00:00Z", 4, 0),
+                reached("signup", "2025-01-01T12:01:00Z", 2, 1));
+        assertThat(truth.funnels(Duration.ofSeconds(10), Funnels.NONE)).isEmpty();
+    }
+
+    @Test
+    void theShopsSessionsGoDownItsFunnelNeverGainingOnTheWay() {
+        GroundTruth truth = new GroundTruth();
+        TrafficGenerator.builder().seed(7).start(Instant.parse("2025-01-01T12:00:00Z")).rate(20).build().take(3_000)
+                .forEach(truth::add);
+        Duration gap = Duration.ofSeconds(10);
+
+        List<FunnelMetric> rows = truth.funnels(gap, new Funnels(List.of(TrafficProfile.CHECKOUT)));
+
+        Map<Instant, Long> sessions = new TreeMap<>();
+        truth.sessions(gap).forEach(row -> sessions.put(row.start(), row.sessions()));
+        assertThat(rows).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.reached()).hasSize(5).isSortedAccordingTo(Comparator.reverseOrder());
+            assertThat(row.reached().get(0)).isPositive().isLessThanOrEqualTo(sessions.get(row.start()));
+        });
+        assertThat(rows.stream().mapToLong(row -> row.reached().get(4)).sum()).as("orders completed").isPositive();
     }
 }
