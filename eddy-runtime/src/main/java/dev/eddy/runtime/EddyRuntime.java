@@ -17,6 +17,7 @@ import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.alerts.AlertsQuery;
+import dev.eddy.store.funnels.FunnelDefinitions;
 import dev.eddy.store.funnels.FunnelsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
 import dev.eddy.store.metrics.MinuteView;
@@ -147,6 +148,13 @@ public final class EddyRuntime implements AutoCloseable {
                 return false;
             }
         });
+        Funnels funnels = Funnels.of(config.funnels());
+        // before the job (re)starts under these funnels, so that it writes a changed one's rows anew
+        List<String> startedOver = FunnelDefinitions.reconcile(store.dataSource(), funnels);
+        if (!startedOver.isEmpty()) {
+            LOG.warn("funnels whose steps changed since the views last counted them start their figures over: {}",
+                    String.join(", ", startedOver));
+        }
         String flinkUrl;
         int flinkPort;
         AnalyticsDeployment job;
@@ -175,7 +183,7 @@ public final class EddyRuntime implements AutoCloseable {
                 new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
                         new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
                         new SessionsQuery(store.dataSource()),
-                        new FunnelsQuery(store.dataSource()), Funnels.of(config.funnels()),
+                        new FunnelsQuery(store.dataSource()), funnels,
                         new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 

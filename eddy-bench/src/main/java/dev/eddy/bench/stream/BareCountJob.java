@@ -3,6 +3,7 @@ package dev.eddy.bench.stream;
 import dev.eddy.bench.eddy.FlinkJobs;
 import dev.eddy.model.Topics;
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.runtime.flink.AnalyticsDeployment;
 import dev.eddy.runtime.flink.EmbeddedFlink;
 import dev.eddy.stream.job.AnalyticsJob;
@@ -39,7 +40,8 @@ public final class BareCountJob {
                     "127.0.0.1", flink.restPort(), AnalyticsDeployment.stateAndCheckpoints(flinkDir.resolve("checkpoints"), config));
             // as AnalyticsJob does: records handed on, not copied, between chained steps
             env.getConfig().enableObjectReuse();
-            env.fromSource(AnalyticsKafka.eventsSource(bootstrap, GROUP_ID, config.ingest().maxFutureSkew()),
+            env.fromSource(AnalyticsKafka.eventsSource(bootstrap, GROUP_ID, config.ingest().maxFutureSkew(),
+                                    Funnels.of(config.funnels())),
                             AnalyticsJob.watermarks(AnalyticsDeployment.settings(config)), Topics.EVENTS)
                     .uid("bare-source")
                     .sinkTo(new CountingSink<>(tally))

@@ -66,7 +66,7 @@ public class DedupBenchmark {
     public void first() throws Exception {
         AnalyticsEvent sample = events[(int) (sequence % events.length)];
         AnalyticsEvent fresh = new AnalyticsEvent("new-" + sequence++, sample.series(), sample.page(), sample.userKey(),
-                sample.visitorKey(), sample.timestampMillis(), sample.eventJson());
+                sample.visitorKey(), sample.funnelSteps(), sample.timestampMillis(), sample.eventJson());
         harness.processElement(new StreamRecord<>(fresh, fresh.timestampMillis()));
         harness.getOutput().clear();
     }

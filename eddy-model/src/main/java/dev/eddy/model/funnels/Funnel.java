@@ -1,5 +1,6 @@
 package dev.eddy.model.funnels;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param name how the config and the query API name it
  * @param steps two or more, none twice
  */
-public record Funnel(String name, List<FunnelStep> steps) {
+public record Funnel(String name, List<FunnelStep> steps) implements Serializable {
 
     /** Steps of all funnels together the job can follow: one bit each in a long. */
     public static final int MAX_STEPS_IN_ALL = 64;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.model.EventType;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * {@code track:Order Completed} (a track call with that event name); in YAML also as a one-key
  * mapping, {@code - page: Home}. Names match exactly, case included.
  */
-public record FunnelStep(Kind kind, String name) {
+public record FunnelStep(Kind kind, String name) implements Serializable {
 
     /** What a step matches on. */
     public enum Kind {

@@ -24,6 +24,7 @@ public final class Funnels implements Serializable {
 
     private final List<Funnel> funnels;
     private final int[] offsets;
+    private final long[] definitions;
     private final long id;
 
     public Funnels(List<Funnel> funnels) {
@@ -37,6 +38,8 @@ public final class Funnels implements Serializable {
         if (bits > Funnel.MAX_STEPS_IN_ALL) {
             throw new IllegalArgumentException("funnels: " + bits + " steps in all, at most " + Funnel.MAX_STEPS_IN_ALL);
         }
+        this.definitions = new long[this.funnels.size()];
+        for (int i = 0; i < definitions.length; i++) definitions[i] = hash(List.of(this.funnels.get(i)));
         this.id = this.funnels.isEmpty() ? 0 : hash(this.funnels);
     }
 
@@ -66,6 +69,19 @@ public final class Funnels implements Serializable {
     /** The layout's name: 0 for no funnels, else a hash of their names and steps in order. */
     public long id() {
         return id;
+    }
+
+    /** A hash of funnel {@code index}'s name and steps: figures counted under another one are not its. */
+    public long definition(int index) {
+        return definitions[index];
+    }
+
+    /** Whether a funnel of this name and {@link #definition} is followed. */
+    public boolean follows(String name, long definition) {
+        for (int i = 0; i < funnels.size(); i++) {
+            if (definitions[i] == definition && funnels.get(i).name().equals(name)) return true;
+        }
+        return false;
     }
 
     /**

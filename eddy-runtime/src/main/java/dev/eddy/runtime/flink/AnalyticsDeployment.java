@@ -2,9 +2,11 @@ package dev.eddy.runtime.flink;
 
 import dev.eddy.model.config.ConfigException;
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.runtime.lock.HeldFileLock;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.alerts.AlertsSink;
+import dev.eddy.store.funnels.FunnelsSink;
 import dev.eddy.store.metrics.MetricsSink;
 import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.sessions.SessionsSink;
@@ -195,9 +197,10 @@ public final class AnalyticsDeployment implements AutoCloseable {
 
         StreamExecutionEnvironment env = new RemoteStreamEnvironment(target.host(), target.restPort(), conf,
                 target.jars().stream().map(Path::toString).toArray(String[]::new), new URL[0], restoreSettings);
-        AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew()),
+        AnalyticsJob.build(env, AnalyticsKafka.eventsSource(bootstrap, config.ingest().maxFutureSkew(), Funnels.of(config.funnels())),
                 new AnalyticsJob.Sinks(MetricsSink.upserting(views, MinuteView.EVENTS),
                         MetricsSink.upserting(views, MinuteView.PAGES), SessionsSink.upserting(views),
+                        FunnelsSink.upserting(views),
                         AnalyticsKafka.lateEventsSink(bootstrap),
                         AnalyticsKafka.alertsSink(bootstrap), AlertsSink.upserting(views)),
                 settings(config));
@@ -240,13 +243,14 @@ public final class AnalyticsDeployment implements AutoCloseable {
         return conf;
     }
 
-    /** The job's event-time and alert settings from Eddy's config. */
+    /** The job's event-time, alert and funnel settings from Eddy's config. */
     public static AnalyticsJob.Settings settings(EddyConfig config) {
         EddyConfig.Stream s = config.stream();
         EddyConfig.Alerts a = config.alerts();
         return new AnalyticsJob.Settings(s.outOfOrderness(), s.idleness(), s.allowedLateness(), s.dedupWindow(),
                 AnalyticsJob.Settings.defaults().liveUpdateInterval(),
-                new AlertRule((int) a.baseline().toMinutes(), a.threshold(), a.minCount(), a.delay()), s.sessionGap());
+                new AlertRule((int) a.baseline().toMinutes(), a.threshold(), a.minCount(), a.delay()), s.sessionGap(),
+                Funnels.of(config.funnels()));
     }
 
     public String jobId() {

@@ -1,6 +1,7 @@
 package dev.eddy.runtime.flink;
 
 import dev.eddy.model.config.EddyConfig;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.store.DatabaseAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ final class JobFingerprint {
         EddyConfig.Stream stream = config.stream();
         String settings = String.join("\n", bootstrap, views.url(), views.user(), stream.outOfOrderness().toString(),
                 stream.idleness().toString(), stream.allowedLateness().toString(), stream.dedupWindow().toString(),
-                stream.sessionGap().toString(),
+                stream.sessionGap().toString(), Long.toHexString(Funnels.of(config.funnels()).id()),
                 config.ingest().maxFutureSkew().toString(), Integer.toString(config.flink().parallelism()),
                 config.flink().checkpointInterval().toString(), config.alerts().toString());
         sha.update(settings.getBytes(StandardCharsets.UTF_8));

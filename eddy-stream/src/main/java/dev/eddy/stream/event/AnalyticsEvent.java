@@ -2,6 +2,7 @@ package dev.eddy.stream.event;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.ViewLimits;
 
 /**
@@ -15,17 +16,23 @@ import dev.eddy.model.metrics.ViewLimits;
  * @param page the page viewed ({@link #pageOf(Event)}), or null for events that view none
  * @param userKey {@link Event#userKey()}, null when the event has no user
  * @param visitorKey {@link Event#visitorKey()}, whose sessions the event counts in; null when it has no visitor
+ * @param funnelSteps the funnel steps the event is of ({@link Funnels#stepsOf}), 0 for none
  * @param timestampMillis event time, epoch milliseconds
  * @param eventJson the canonical JSON of the event, as read from {@code eddy.events}
  */
 public record AnalyticsEvent(
-        String dedupKey, String series, String page, String userKey, String visitorKey, long timestampMillis,
-        byte[] eventJson) {
+        String dedupKey, String series, String page, String userKey, String visitorKey, long funnelSteps,
+        long timestampMillis, byte[] eventJson) {
 
+    /** With no funnels followed. */
     public static AnalyticsEvent of(Event event, byte[] eventJson) {
+        return of(event, eventJson, Funnels.NONE);
+    }
+
+    public static AnalyticsEvent of(Event event, byte[] eventJson, Funnels funnels) {
         return new AnalyticsEvent(
                 event.dedupKey(), seriesOf(event), pageOf(event), event.userKey(), event.visitorKey(),
-                event.timestamp().toEpochMilli(), eventJson);
+                funnels.stepsOf(event.type(), event.event(), event.name()), event.timestamp().toEpochMilli(), eventJson);
     }
 
     /**
@@ -69,7 +76,7 @@ public record AnalyticsEvent(
 
     /** The same event counted at another time; its JSON, handed on unchanged when late, keeps the original. */
     public AnalyticsEvent at(long otherTimestampMillis) {
-        return new AnalyticsEvent(dedupKey, series, page, userKey, visitorKey, otherTimestampMillis, eventJson);
+        return new AnalyticsEvent(dedupKey, series, page, userKey, visitorKey, funnelSteps, otherTimestampMillis, eventJson);
     }
 
     /** Whether the event counts in the per-minute metrics. */

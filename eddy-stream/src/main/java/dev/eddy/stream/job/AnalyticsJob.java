@@ -1,6 +1,8 @@
 package dev.eddy.stream.job;
 
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.alerts.AlertRule;
@@ -8,6 +10,8 @@ import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
+import dev.eddy.stream.funnels.FunnelDelta;
+import dev.eddy.stream.funnels.FunnelMinutes;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.sessions.SessionDelta;
@@ -30,7 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The analytics job graph: events → event-time watermarks → dedup → per-minute metrics →
  * anomaly alerts, with events too late for their minute to a separate sink; beside the
  * metrics, dedup → per-minute views of each page; and after the metrics, the events they counted
- * → each visitor's sessions → the sessions started in each minute. Sources and sinks are
+ * → each visitor's sessions → the sessions started in each minute, and from the same sessions
+ * each funnel's progress per minute. Sources and sinks are
  * arguments, so the same graph runs on Kafka and a SQL view in production and on generated data
  * in tests.
  *
@@ -47,6 +52,8 @@ public final class AnalyticsJob {
     public static final String VISITOR_SESSIONS_UID = "eddy-visitor-sessions";
     public static final String SESSION_METRICS_UID = "eddy-session-metrics";
     public static final String SESSION_METRICS_SINK_UID = "eddy-session-metrics-sink";
+    public static final String FUNNEL_METRICS_UID = "eddy-funnel-metrics";
+    public static final String FUNNEL_METRICS_SINK_UID = "eddy-funnel-metrics-sink";
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
     public static final String ALERTS_UID = "eddy-anomaly-alerts";
     public static final String ALERTS_SINK_UID = "eddy-alerts-sink";
@@ -63,6 +70,8 @@ public final class AnalyticsJob {
      * @param liveUpdateInterval how often an open minute's changed figures go out
      * @param alerts when a closed minute's count is an anomaly
      * @param sessionGap the longest quiet stretch inside one visitor's session
+     * @param funnels the funnels whose progress the sessions are followed through; the events'
+     *     steps must be of these ({@code AnalyticsEvent#funnelSteps})
      */
     public record Settings(
             Duration outOfOrderness,
@@ -71,7 +80,8 @@ public final class AnalyticsJob {
             Duration dedupTtl,
             Duration liveUpdateInterval,
             AlertRule alerts,
-            Duration sessionGap) {
+            Duration sessionGap,
+            Funnels funnels) {
 
         public Settings {
             DurationChecks.notNegative(outOfOrderness, "outOfOrderness");
@@ -81,15 +91,17 @@ public final class AnalyticsJob {
             DurationChecks.positive(liveUpdateInterval, "liveUpdateInterval");
             Objects.requireNonNull(alerts, "alerts");
             DurationChecks.positive(sessionGap, "sessionGap");
+            Objects.requireNonNull(funnels, "funnels");
         }
 
         /**
          * 5 s out of order, 10 s idleness, 1 h lateness, 24 h dedup, updates every second,
-         * {@link AlertRule#defaults()}, sessions end after 30 min without an event.
+         * {@link AlertRule#defaults()}, sessions end after 30 min without an event, no funnels.
          */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1),
-                    Duration.ofHours(24), Duration.ofSeconds(1), AlertRule.defaults(), Duration.ofMinutes(30));
+                    Duration.ofHours(24), Duration.ofSeconds(1), AlertRule.defaults(), Duration.ofMinutes(30),
+                    Funnels.NONE);
         }
     }
 
@@ -104,6 +116,8 @@ public final class AnalyticsJob {
      *     the page ({@code AnalyticsEvent.pageOf}); an idempotent upsert by (start, page), as metrics
      * @param sessions the figures of the sessions started in each minute, live and final; an
      *     idempotent upsert by start: each row holds the minute's whole figures
+     * @param funnels each funnel's figures for the sessions started in each minute, live and final;
+     *     an idempotent upsert by (funnel, start), as sessions
      * @param late events too late to count, e.g. {@code AnalyticsKafka.lateEventsSink(...)}
      * @param alerts the alerts, e.g. {@code AnalyticsKafka.alertsSink(...)}; written exactly once
      *     if the sink commits with checkpoints (a restored job emits again what followed its
@@ -111,7 +125,8 @@ public final class AnalyticsJob {
      * @param alertsView the alerts again, for the query API; an idempotent upsert by the alert's id
      */
     public record Sinks(
-            Sink<MinuteMetric> metrics, Sink<MinuteMetric> pages, Sink<SessionMetric> sessions, Sink<LateEvent> late,
+            Sink<MinuteMetric> metrics, Sink<MinuteMetric> pages, Sink<SessionMetric> sessions, Sink<FunnelMetric> funnels,
+            Sink<LateEvent> late,
             Sink<Alert> alerts, Sink<Alert> alertsView) {}
 
     /**
@@ -153,10 +168,20 @@ public final class AnalyticsJob {
                 .name("page metrics sink");
         SessionTimes sessionTimes = SessionTimes.of(settings.sessionGap(), settings.allowedLateness());
         // the events the series step counted, not dedup's: see MinuteMetricsOperator.COUNTED
-        metrics.getSideOutput(MinuteMetricsOperator.COUNTED)
+        SingleOutputStreamOperator<SessionDelta> visitorSessions = metrics.getSideOutput(MinuteMetricsOperator.COUNTED)
                 .keyBy(Visit::visitorKey)
-                .transform("visitor sessions", TypeInformation.of(SessionDelta.class), new VisitorSessions(sessionTimes))
-                .uid(VISITOR_SESSIONS_UID)
+                .transform("visitor sessions", TypeInformation.of(SessionDelta.class),
+                        new VisitorSessions(sessionTimes, settings.funnels()))
+                .uid(VISITOR_SESSIONS_UID);
+        visitorSessions.getSideOutput(VisitorSessions.FUNNELS)
+                .keyBy(FunnelDelta::key)
+                .process(new FunnelMinutes(sessionTimes, settings.funnels(), settings.liveUpdateInterval()))
+                .uid(FUNNEL_METRICS_UID)
+                .name("funnel metrics")
+                .sinkTo(sinks.funnels())
+                .uid(FUNNEL_METRICS_SINK_UID)
+                .name("funnel metrics sink");
+        visitorSessions
                 .keyBy(SessionDelta::minuteStart)
                 .process(new SessionMinutes(sessionTimes, settings.liveUpdateInterval()))
                 .uid(SESSION_METRICS_UID)

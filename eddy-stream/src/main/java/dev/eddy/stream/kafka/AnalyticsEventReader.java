@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -13,7 +14,7 @@ import java.time.LocalDate;
 
 /**
  * Reads the {@link AnalyticsEvent} of a canonical {@link EventJson} record: exactly what
- * {@code AnalyticsEvent.of(EventJson.decode(json), json)} gives, at a fraction of the cost.
+ * {@code AnalyticsEvent.of(EventJson.decode(json), json, funnels)} gives, at a fraction of the cost.
  *
  * <p>Decoding the whole {@link Event} builds Jackson trees of its properties, context and traits
  * and parses four instants, only for the job to keep seven values. Instead one streaming pass
@@ -40,23 +41,23 @@ final class AnalyticsEventReader {
      *     {@link EventJson#decode} returns then)
      * @throws IOException when the record is not a canonical event
      */
-    static AnalyticsEvent read(byte[] json) throws IOException {
-        AnalyticsEvent canonical = readCanonical(json);
+    static AnalyticsEvent read(byte[] json, Funnels funnels) throws IOException {
+        AnalyticsEvent canonical = readCanonical(json, funnels);
         if (canonical != null) return canonical;
         Event event = EventJson.decode(json);
-        return event == null ? null : AnalyticsEvent.of(event, json);
+        return event == null ? null : AnalyticsEvent.of(event, json, funnels);
     }
 
     /** The streaming pass alone: null for any record not in the shape {@link EventJson#encode} writes. */
-    static AnalyticsEvent readCanonical(byte[] json) {
+    static AnalyticsEvent readCanonical(byte[] json, Funnels funnels) {
         try {
-            return readCanonicalShape(json);
+            return readCanonicalShape(json, funnels);
         } catch (NotCanonicalShape | IOException e) {
             return null;
         }
     }
 
-    private static AnalyticsEvent readCanonicalShape(byte[] json) throws IOException, NotCanonicalShape {
+    private static AnalyticsEvent readCanonicalShape(byte[] json, Funnels funnels) throws IOException, NotCanonicalShape {
         String messageId = null;
         EventType type = null;
         String eventName = null;
@@ -93,7 +94,7 @@ final class AnalyticsEventReader {
         if (messageId == null || type == null || timestamp == ABSENT) throw new NotCanonicalShape();
         return new AnalyticsEvent(Event.dedupKey(source, messageId), AnalyticsEvent.seriesOf(type, eventName),
                 AnalyticsEvent.pageOf(type, name, path), Event.userKey(userId, anonymousId),
-                Event.visitorKey(userId, anonymousId), timestamp, json);
+                Event.visitorKey(userId, anonymousId), funnels.stepsOf(type, eventName, name), timestamp, json);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.eddy.stream.kafka;
 
 import dev.eddy.model.Topics;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import java.time.Duration;
@@ -37,20 +38,21 @@ public final class AnalyticsKafka {
      * Reads {@code eddy.events} from the committed offsets of {@link #GROUP_ID}, or from the
      * earliest when there are none (never the latest: a first start or a restart without a
      * checkpoint must not skip events). Malformed records are skipped and counted; see
-     * {@link EventDeserializer} for {@code maxFutureSkew}.
+     * {@link EventDeserializer} for {@code maxFutureSkew} and {@code funnels}.
      */
-    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, Duration maxFutureSkew) {
-        return eventsSource(bootstrapServers, GROUP_ID, maxFutureSkew);
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, Duration maxFutureSkew, Funnels funnels) {
+        return eventsSource(bootstrapServers, GROUP_ID, maxFutureSkew, funnels);
     }
 
     /** The same source under another consumer group, e.g. a benchmark's baseline job. */
-    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, String groupId, Duration maxFutureSkew) {
+    public static KafkaSource<AnalyticsEvent> eventsSource(String bootstrapServers, String groupId, Duration maxFutureSkew,
+                                                           Funnels funnels) {
         return KafkaSource.<AnalyticsEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(Topics.EVENTS)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new EventDeserializer(maxFutureSkew))
+                .setDeserializer(new EventDeserializer(maxFutureSkew, funnels))
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package dev.eddy.stream.kafka;
 
 import dev.eddy.model.EventJson;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.time.DurationChecks;
@@ -36,11 +37,16 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
 
     private final long maxFutureSkewMs;
+    private final Funnels funnels;
     private transient Counter malformed;
 
-    /** @param maxFutureSkew how far ahead of its record's write time an event time may be ({@code ingest.maxFutureSkew}) */
-    public EventDeserializer(Duration maxFutureSkew) {
+    /**
+     * @param maxFutureSkew how far ahead of its record's write time an event time may be ({@code ingest.maxFutureSkew})
+     * @param funnels the funnels whose steps each event is checked against, once, here
+     */
+    public EventDeserializer(Duration maxFutureSkew, Funnels funnels) {
         this.maxFutureSkewMs = DurationChecks.notNegative(maxFutureSkew, "maxFutureSkew").toMillis();
+        this.funnels = funnels;
     }
 
     @Override
@@ -53,7 +59,7 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
         byte[] json = record.value();
         AnalyticsEvent event;
         try {
-            event = json == null ? null : AnalyticsEventReader.read(json);
+            event = json == null ? null : AnalyticsEventReader.read(json, funnels);
         } catch (Exception e) {
             event = null;
             LOG.warn("skipping malformed event at {}-{}@{}: {}",

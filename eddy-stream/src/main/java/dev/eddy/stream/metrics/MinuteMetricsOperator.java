@@ -246,7 +246,7 @@ public final class MinuteMetricsOperator extends AbstractStreamOperator<MinuteMe
             return;
         }
         if (seriesStep && event.visitorKey() != null) {
-            output.collect(COUNTED, new StreamRecord<>(new Visit(event.visitorKey(), event.timestampMillis()),
+            output.collect(COUNTED, new StreamRecord<>(new Visit(event.visitorKey(), event.timestampMillis(), event.funnelSteps()),
                     element.getTimestamp()));
         }
         WindowMirror.Window window = window(key);

@@ -1,5 +1,8 @@
 package dev.eddy.stream.sessions;
 
+import dev.eddy.model.funnels.Funnels;
+import dev.eddy.stream.funnels.FunnelDelta;
+import dev.eddy.stream.funnels.FunnelProgress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,17 +23,29 @@ import java.util.Map;
  * that {@link #advance} sees it end and then be forgotten. A span keeps the timer of an open part
  * it grew from; one made of ended spans only or of the event alone asks for its own.
  *
+ * <p>Funnels: the visitor's events of funnel steps are kept too, by time, as long as their spans,
+ * and each change also says how it moves the funnels' figures ({@link FunnelProgress} says how far
+ * a span got). They are kept under the {@link Funnels#id} of the funnels followed; spans restored
+ * under other funnels are {@code frozen}: the steps they counted stay counted, no more are
+ * counted for them, nor for a span they join.
+ *
  * <p>Parallel arrays rather than a list of objects: a few longs per span, which Flink's POJO
- * serializer writes without Kryo. Never changed in place: each change makes new arrays.
+ * serializer writes without Kryo. Never changed in place: each change makes new arrays. State of
+ * the version before funnels restores with the funnel fields 0 and null ({@link #under}).
  *
  * @param firsts each span's first event time, ascending
  * @param lasts each span's last event time
  * @param events each span's event count
  * @param ended whether each span is over, its figures counted (the watermark reached last + gap)
+ * @param funnels the {@link Funnels#id} the steps below were kept under
+ * @param frozen whether each span counts no funnel steps (see above)
+ * @param stepTimes the times of the spans' events of funnel steps, ascending
+ * @param stepBits those events' {@link Funnels#stepsOf} bits
  */
-public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] ended) {
+public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] ended,
+                           long funnels, boolean[] frozen, long[] stepTimes, long[] stepBits) {
 
-    public static final SessionSpans NONE = new SessionSpans(new long[0], new long[0], new int[0], new boolean[0]);
+    public static final SessionSpans NONE = none(Funnels.NONE);
 
     public static final long NO_TIMER = Long.MIN_VALUE;
 
@@ -39,9 +54,30 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
      *
      * @param spans the spans after
      * @param deltas the net change of each minute's figures, none zero
+     * @param funnelDeltas the net change of each funnel's figures per minute, none zero
      * @param timer an event-time timer to register, or {@link #NO_TIMER}
      */
-    public record Change(SessionSpans spans, List<SessionDelta> deltas, long timer) {}
+    public record Change(SessionSpans spans, List<SessionDelta> deltas, List<FunnelDelta> funnelDeltas, long timer) {}
+
+    /** No spans, under {@code funnels}. */
+    public static SessionSpans none(Funnels funnels) {
+        return new SessionSpans(new long[0], new long[0], new int[0], new boolean[0], funnels.id(), new boolean[0],
+                new long[0], new long[0]);
+    }
+
+    /**
+     * These spans, read from the state, for a job following {@code funnels}: as they are if kept
+     * under them; else with no steps and every span frozen (the funnels changed, or the state is
+     * of the version before funnels while some are followed now).
+     */
+    public SessionSpans under(Funnels funnels) {
+        if (this.funnels == funnels.id() && frozen != null) return this;
+        boolean keep = this.funnels == funnels.id(); // before funnels and none followed now
+        boolean[] allFrozen = new boolean[size()];
+        Arrays.fill(allFrozen, !keep);
+        return new SessionSpans(firsts, lasts, events, ended, funnels.id(), allFrozen,
+                keep && stepTimes != null ? stepTimes : new long[0], keep && stepBits != null ? stepBits : new long[0]);
+    }
 
     public int size() {
         return firsts.length;
@@ -51,35 +87,51 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         return firsts.length == 0;
     }
 
-    /** An event at {@code time} while event time is at {@code watermark}. */
-    public Change add(long time, long watermark, SessionTimes times) {
+    /**
+     * An event at {@code time}, of the funnel steps {@code steps} of {@code funnels} (the ones these
+     * spans are kept under), while event time is at {@code watermark}.
+     */
+    public Change add(long time, long steps, long watermark, SessionTimes times, Funnels funnels) {
         int n = size();
         int from = 0;
         while (from < n && times.end(lasts[from]) < time) from++;
         int to = from;
         while (to < n && firsts[to] - times.gapMs() <= time) to++;
+        SessionSpans withStep = steps == 0 ? this : withStep(time, steps);
         if (to == from + 1 && !ended[from] && firsts[from] <= time) {
-            // the common case, an open session going on: its start and so its figures stay
-            return new Change(replaced(from, to, firsts[from], Math.max(lasts[from], time), events[from] + 1, false),
-                    List.of(), NO_TIMER);
+            // the common case, an open session going on: its start and so its figures stay, and
+            // its funnels' unless the event is of a step
+            long last = Math.max(lasts[from], time);
+            List<FunnelDelta> funnelChanges = new ArrayList<>();
+            if (steps != 0 && !frozen[from]) {
+                funnelChanges.addAll(funnelDeltas(funnels, firsts[from], lasts[from], false, true));
+                funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false, false));
+            }
+            return new Change(withStep.replaced(from, to, firsts[from], last, events[from] + 1, false, frozen[from]),
+                    List.of(), netFunnels(funnelChanges), NO_TIMER);
         }
         long first = time;
         long last = time;
         int count = 1;
         boolean openPart = false;
+        boolean anyFrozen = false;
         List<SessionDelta> changes = new ArrayList<>();
+        List<FunnelDelta> funnelChanges = new ArrayList<>();
         for (int i = from; i < to; i++) {
             first = Math.min(first, firsts[i]);
             last = Math.max(last, lasts[i]);
             count += events[i];
             openPart |= !ended[i];
+            anyFrozen |= frozen[i];
             changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], ended[i]).negated());
+            if (!frozen[i]) funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], ended[i], true));
         }
         // late: a session whose end event time has passed is over at once
         boolean over = watermark >= times.end(last);
         changes.add(SessionDelta.of(first, last, count, over));
-        SessionSpans next = replaced(from, to, first, last, count, over);
-        return new Change(next, net(changes), openPart ? NO_TIMER : next(last, over, times));
+        if (!anyFrozen) funnelChanges.addAll(withStep.funnelDeltas(funnels, first, last, over, false));
+        SessionSpans next = withStep.replaced(from, to, first, last, count, over, anyFrozen);
+        return new Change(next, net(changes), netFunnels(funnelChanges), openPart ? NO_TIMER : next(last, over, times));
     }
 
     /**
@@ -87,9 +139,10 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
      * full, the ended ones no event can touch any more are forgotten (their figures stay counted).
      * Asks for a timer at the next step of the spans left.
      */
-    public Change advance(long watermark, SessionTimes times) {
+    public Change advance(long watermark, SessionTimes times, Funnels funnels) {
         int n = size();
         List<SessionDelta> changes = new ArrayList<>();
+        List<FunnelDelta> funnelChanges = new ArrayList<>();
         boolean[] endedNow = ended.clone();
         boolean[] kept = new boolean[n];
         int left = 0;
@@ -99,6 +152,10 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
                 endedNow[i] = true;
                 changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], false).negated());
                 changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], true));
+                if (!frozen[i]) {
+                    funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], false, true));
+                    funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], true, false));
+                }
             }
             kept[i] = !endedNow[i] || times.forgottenAt(lasts[i]) > watermark;
             if (kept[i]) {
@@ -107,17 +164,73 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
                 timer = timer == NO_TIMER ? at : Math.min(timer, at);
             }
         }
-        if (changes.isEmpty() && left == n) return new Change(this, List.of(), timer);
-        SessionSpans next = new SessionSpans(new long[left], new long[left], new int[left], new boolean[left]);
+        if (changes.isEmpty() && left == n) return new Change(this, List.of(), List.of(), timer);
+        SessionSpans next = new SessionSpans(new long[left], new long[left], new int[left], new boolean[left],
+                this.funnels, new boolean[left], null, null);
         for (int i = 0, j = 0; i < n; i++) {
             if (!kept[i]) continue;
             next.firsts[j] = firsts[i];
             next.lasts[j] = lasts[i];
             next.events[j] = events[i];
             next.ended[j] = endedNow[i];
+            next.frozen[j] = frozen[i];
             j++;
         }
-        return new Change(next, net(changes), timer);
+        return new Change(next.withStepsOf(this), net(changes), netFunnels(funnelChanges), timer);
+    }
+
+    /** These spans with {@code source}'s steps that lie in them: those of forgotten spans go with them. */
+    private SessionSpans withStepsOf(SessionSpans source) {
+        int kept = 0;
+        long[] keptTimes = new long[source.stepTimes.length];
+        long[] keptBits = new long[source.stepBits.length];
+        for (int k = 0, span = 0; k < source.stepTimes.length; k++) {
+            long t = source.stepTimes[k];
+            while (span < size() && lasts[span] < t) span++;
+            if (span < size() && firsts[span] <= t) {
+                keptTimes[kept] = t;
+                keptBits[kept++] = source.stepBits[k];
+            }
+        }
+        return new SessionSpans(firsts, lasts, events, ended, funnels, frozen,
+                Arrays.copyOf(keptTimes, kept), Arrays.copyOf(keptBits, kept));
+    }
+
+    /** These spans with one more step event, after those of the same time. */
+    private SessionSpans withStep(long time, long steps) {
+        int at = stepTimes.length;
+        while (at > 0 && stepTimes[at - 1] > time) at--;
+        long[] times = new long[stepTimes.length + 1];
+        long[] bits = new long[stepBits.length + 1];
+        System.arraycopy(stepTimes, 0, times, 0, at);
+        System.arraycopy(stepBits, 0, bits, 0, at);
+        times[at] = time;
+        bits[at] = steps;
+        System.arraycopy(stepTimes, at, times, at + 1, stepTimes.length - at);
+        System.arraycopy(stepBits, at, bits, at + 1, stepBits.length - at);
+        return new SessionSpans(firsts, lasts, events, ended, funnels, frozen, times, bits);
+    }
+
+    /**
+     * What the session from {@code first} to {@code last} counts in each funnel it entered, from
+     * these spans' steps in that stretch; taken back with {@code negated}.
+     */
+    private List<FunnelDelta> funnelDeltas(Funnels followed, long first, long last, boolean over, boolean negated) {
+        if (followed.isEmpty() || stepTimes.length == 0) return List.of();
+        int from = 0;
+        while (from < stepTimes.length && stepTimes[from] < first) from++;
+        int to = from;
+        while (to < stepTimes.length && stepTimes[to] <= last) to++;
+        if (from == to) return List.of();
+        List<FunnelDelta> deltas = new ArrayList<>();
+        for (int f = 0; f < followed.size(); f++) {
+            int reached = FunnelProgress.reached(followed, f, stepTimes, stepBits, from, to);
+            if (reached == 0) continue;
+            FunnelDelta delta = FunnelDelta.of(followed.get(f).name(), followed.definition(f),
+                    followed.get(f).steps().size(), first, last, reached, over);
+            deltas.add(negated ? delta.negated() : delta);
+        }
+        return deltas;
     }
 
     /** A span's next step: its end while open, then the time it is forgotten. */
@@ -125,16 +238,18 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         return ended ? times.forgottenAt(last) : times.end(last);
     }
 
-    /** These spans with those in [from, to) replaced by one. */
-    private SessionSpans replaced(int from, int to, long first, long last, int count, boolean over) {
+    /** These spans with those in [from, to) replaced by one; the steps stay. */
+    private SessionSpans replaced(int from, int to, long first, long last, int count, boolean over, boolean isFrozen) {
         int n = size() - (to - from) + 1;
-        SessionSpans next = new SessionSpans(new long[n], new long[n], new int[n], new boolean[n]);
+        SessionSpans next = new SessionSpans(new long[n], new long[n], new int[n], new boolean[n], funnels,
+                new boolean[n], stepTimes, stepBits);
         copy(this, 0, next, 0, from);
         copy(this, to, next, from + 1, size() - to);
         next.firsts[from] = first;
         next.lasts[from] = last;
         next.events[from] = count;
         next.ended[from] = over;
+        next.frozen[from] = isFrozen;
         return next;
     }
 
@@ -143,6 +258,7 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         System.arraycopy(source.lasts, from, target.lasts, at, length);
         System.arraycopy(source.events, from, target.events, at, length);
         System.arraycopy(source.ended, from, target.ended, at, length);
+        System.arraycopy(source.frozen, from, target.frozen, at, length);
     }
 
     /** The changes summed by minute, in order of first appearance, zeros left out. */
@@ -152,11 +268,20 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         return byMinute.values().stream().filter(delta -> !delta.isZero()).toList();
     }
 
+    /** The funnel changes summed by funnel and minute, in order of first appearance, zeros left out. */
+    private static List<FunnelDelta> netFunnels(List<FunnelDelta> changes) {
+        if (changes.isEmpty()) return List.of();
+        Map<String, FunnelDelta> byKey = new LinkedHashMap<>();
+        for (FunnelDelta change : changes) byKey.merge(change.key(), change, FunnelDelta::plus);
+        return byKey.values().stream().filter(delta -> !delta.isZero()).toList();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SessionSpans other && Arrays.equals(firsts, other.firsts)
                 && Arrays.equals(lasts, other.lasts) && Arrays.equals(events, other.events)
-                && Arrays.equals(ended, other.ended);
+                && Arrays.equals(ended, other.ended) && funnels == other.funnels && Arrays.equals(frozen, other.frozen)
+                && Arrays.equals(stepTimes, other.stepTimes) && Arrays.equals(stepBits, other.stepBits);
     }
 
     @Override
@@ -171,7 +296,9 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             if (i > 0) text.append(", ");
             text.append(firsts[i]).append("..").append(lasts[i]).append(" x").append(events[i]);
             if (ended[i]) text.append(" ended");
+            if (frozen[i]) text.append(" frozen");
         }
+        if (stepTimes.length > 0) text.append("; steps at ").append(Arrays.toString(stepTimes));
         return text.append(']').toString();
     }
 }

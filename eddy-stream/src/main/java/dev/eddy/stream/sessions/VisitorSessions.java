@@ -1,5 +1,7 @@
 package dev.eddy.stream.sessions;
 
+import dev.eddy.model.funnels.Funnels;
+import dev.eddy.stream.funnels.FunnelDelta;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -11,6 +13,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Each visitor's sessions, keyed by visitor, from the events the series step counted; emits how
@@ -30,6 +33,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * watermark only says when sessions end and are forgotten, and is never ahead of the series
  * step's; after a restore it starts from none (Flink does not checkpoint watermarks), which ends
  * and forgets sessions later, never wrongly.
+ *
+ * <p>The funnels' changes go to the side output {@link #FUNNELS}: each session's progress through
+ * every funnel followed, from the same spans.
  */
 public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         implements OneInputStreamOperator<Visit, SessionDelta>, Triggerable<String, VoidNamespace> {
@@ -42,22 +48,28 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
      */
     static final int MIRROR_CAPACITY = 50_000;
 
+    /** How the sessions change each funnel's figures per start minute. */
+    public static final OutputTag<FunnelDelta> FUNNELS = new OutputTag<>("funnels", TypeInformation.of(FunnelDelta.class));
+
     /** The name {@code KeyedProcessOperator} gives its timers, under which the first version's were checkpointed. */
     private static final String TIMERS = "user-timers";
 
     private final SessionTimes times;
+    private final Funnels funnels;
     private final int mirrorCapacity;
     private transient ValueState<SessionSpans> spans;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient SpansMirror mirror;
 
-    public VisitorSessions(SessionTimes times) {
-        this(times, MIRROR_CAPACITY);
+    /** @param funnels the funnels whose steps the visits carry ({@code Visit#funnelSteps}) */
+    public VisitorSessions(SessionTimes times, Funnels funnels) {
+        this(times, funnels, MIRROR_CAPACITY);
     }
 
     /** With a mirror of another capacity, e.g. a tiny one to test the reads from state. */
-    VisitorSessions(SessionTimes times, int mirrorCapacity) {
+    VisitorSessions(SessionTimes times, Funnels funnels, int mirrorCapacity) {
         this.times = times;
+        this.funnels = funnels;
         this.mirrorCapacity = mirrorCapacity;
     }
 
@@ -74,8 +86,8 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         String visitor = (String) getCurrentKey();
         SessionSpans current = current(visitor);
         Visit visit = element.getValue();
-        SessionSpans.Change change = (current == null ? SessionSpans.NONE : current)
-                .add(visit.timestampMillis(), timers.currentWatermark(), times);
+        SessionSpans.Change change = (current == null ? SessionSpans.none(funnels) : current)
+                .add(visit.timestampMillis(), visit.funnelSteps(), timers.currentWatermark(), times, funnels);
         apply(visitor, change, element.getTimestamp());
     }
 
@@ -84,7 +96,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         String visitor = timer.getKey();
         SessionSpans current = current(visitor);
         if (current == null) return;
-        apply(visitor, current.advance(timers.currentWatermark(), times), timer.getTimestamp());
+        apply(visitor, current.advance(timers.currentWatermark(), times, funnels), timer.getTimestamp());
     }
 
     @Override
@@ -103,8 +115,12 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         SessionSpans held = mirror.get(visitor);
         if (held != null) return held;
         SessionSpans stored = spans.value();
-        if (stored != null) mirror.restored(visitor, stored);
-        return stored;
+        if (stored == null) return null;
+        SessionSpans followed = stored.under(funnels);
+        // held as read, saved again only if the funnels changed them
+        if (followed == stored) mirror.restored(visitor, stored);
+        else mirror.changed(visitor, followed);
+        return followed;
     }
 
     private void apply(String visitor, SessionSpans.Change change, long timestamp) throws Exception {
@@ -117,6 +133,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
             mirror.trim();
         }
         for (SessionDelta delta : change.deltas()) output.collect(new StreamRecord<>(delta, timestamp));
+        for (FunnelDelta delta : change.funnelDeltas()) output.collect(FUNNELS, new StreamRecord<>(delta, timestamp));
         if (change.timer() != SessionSpans.NO_TIMER) timers.registerEventTimeTimer(VoidNamespace.INSTANCE, change.timer());
     }
 

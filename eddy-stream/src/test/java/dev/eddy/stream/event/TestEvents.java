@@ -3,6 +3,7 @@ package dev.eddy.stream.event;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnels;
 import java.time.Instant;
 
 /** Canonical events for tests, and their analytics form. */
@@ -27,6 +28,10 @@ public final class TestEvents {
 
     public static AnalyticsEvent analytics(Event event) {
         return AnalyticsEvent.of(event, EventJson.encode(event));
+    }
+
+    public static AnalyticsEvent analytics(Event event, Funnels funnels) {
+        return AnalyticsEvent.of(event, EventJson.encode(event), funnels);
     }
 
     public static AnalyticsEvent analyticsTrack(String messageId, String name, String userId, long timestampMillis) {

@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
@@ -69,7 +73,7 @@ class AnalyticsJobIT {
                 TypeInformation.of(AnalyticsEvent.class));
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, pages, new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
+                new AnalyticsJob.Sinks(metrics, pages, new CollectingSink<>(), new CollectingSink<>(), late, new CollectingSink<>(), new CollectingSink<>()),
                 AnalyticsJob.Settings.defaults());
         env.execute("analytics-it");
 
@@ -102,10 +106,10 @@ class AnalyticsJobIT {
         AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), Duration.ofSeconds(2),
                 defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts(),
-                defaults.sessionGap());
+                defaults.sessionGap(), defaults.funnels());
 
         AnalyticsJob.build(env, source,
-                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), new CollectingSink<>(), late, new CollectingSink<>(),
+                new AnalyticsJob.Sinks(metrics, new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), late, new CollectingSink<>(),
                         new CollectingSink<>()),
                 settings);
         env.execute("backlog-it");
@@ -136,7 +140,7 @@ class AnalyticsJobIT {
         CollectingSink<Alert> alertsView = new CollectingSink<>();
         AnalyticsJob.build(env, source,
                 new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(),
-                        new CollectingSink<>(), alerts, alertsView),
+                        new CollectingSink<>(), new CollectingSink<>(), alerts, alertsView),
                 AnalyticsJob.Settings.defaults());
         env.execute("alerts-it");
 
@@ -169,10 +173,10 @@ class AnalyticsJobIT {
         AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
         AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), defaults.idleness(),
                 defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts(),
-                SESSION_GAP);
+                SESSION_GAP, Funnels.NONE);
 
         AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(), sessions,
-                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()), settings);
+                new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()), settings);
         env.execute("sessions-it");
 
         Map<Instant, SessionMetric> last = new LinkedHashMap<>();
@@ -190,9 +194,67 @@ class AnalyticsJobIT {
                 new SessionMetric(sessionMinute(1), 3, 3, 15_000 + 15_000 + 5_000, 8, 0));
     }
 
+    /**
+     * A funnel through the whole job, with a gap of 10 s, by hand: Home, Product, Order Completed.
+     * Minute 0: v1 walks it all, its events out of order (3); v2 views a product before the home
+     * page (1); v3 enters, and its product view 20 s on is another session, which never entered
+     * (1): {@code [3, 1, 1]}. Minute 1: v4 on an app, by screens (2); v5 in two sessions joined by
+     * an event between them that is of no step (2): {@code [2, 2, 0]}. v6 orders without a session
+     * that entered.
+     */
+    @Test
+    void funnelRowsCountHowFarEachSessionWalkedTheStepsInOrder() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        CollectingSink<FunnelMetric> rows = new CollectingSink<>();
+        DataGeneratorSource<AnalyticsEvent> source = new DataGeneratorSource<>(
+                i -> TestEvents.analytics(FUNNEL_TRAFFIC.get((int) (long) i), FUNNELS), FUNNEL_TRAFFIC.size(),
+                TypeInformation.of(AnalyticsEvent.class));
+        AnalyticsJob.Settings defaults = AnalyticsJob.Settings.defaults();
+        AnalyticsJob.Settings settings = new AnalyticsJob.Settings(defaults.outOfOrderness(), defaults.idleness(),
+                defaults.allowedLateness(), defaults.dedupTtl(), defaults.liveUpdateInterval(), defaults.alerts(),
+                SESSION_GAP, FUNNELS);
+
+        AnalyticsJob.build(env, source, new AnalyticsJob.Sinks(new CollectingSink<>(), new CollectingSink<>(),
+                new CollectingSink<>(), rows, new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>()), settings);
+        env.execute("funnels-it");
+
+        Map<Instant, List<Long>> last = new LinkedHashMap<>();
+        for (FunnelMetric row : rows.received()) last.put(row.start(), row.reached());
+        assertThat(last).containsExactlyInAnyOrderEntriesOf(Map.of(
+                sessionMinute(0), List.of(3L, 1L, 1L),
+                sessionMinute(1), List.of(2L, 2L, 0L)));
+        assertThat(rows.received()).allMatch(row -> row.funnel().equals("checkout"));
+    }
+
     private static final Duration SESSION_GAP = Duration.ofSeconds(10);
     private static final Instant SESSIONS_START = Instant.parse("2026-11-27T12:00:00Z");
     private static final List<Event> SESSION_TRAFFIC = sessionTraffic();
+    private static final Funnels FUNNELS = new Funnels(List.of(new Funnel("checkout",
+            List.of(FunnelStep.page("Home"), FunnelStep.page("Product"), FunnelStep.track("Order Completed")))));
+    private static final List<Event> FUNNEL_TRAFFIC = funnelTraffic();
+
+
+    private static List<Event> funnelTraffic() {
+        List<Event> traffic = new ArrayList<>();
+        for (Object[] e : new Object[][] {
+                {"v1", 1, EventType.PAGE, "Home"}, {"v1", 5, EventType.TRACK, "Order Completed"},
+                {"v1", 3, EventType.PAGE, "Product"}, {"v2", 10, EventType.PAGE, "Product"},
+                {"v2", 12, EventType.PAGE, "Home"}, {"v3", 50, EventType.PAGE, "Home"},
+                {"v3", 70, EventType.PAGE, "Product"}, {"v4", 65, EventType.SCREEN, "Home"},
+                {"v4", 66, EventType.SCREEN, "Product"}, {"v5", 100, EventType.PAGE, "Home"},
+                {"v5", 115, EventType.PAGE, "Product"}, {"v5", 108, EventType.TRACK, "Clicked"},
+                {"v6", 130, EventType.TRACK, "Order Completed"}}) {
+            String label = (String) e[3];
+            boolean track = e[2] == EventType.TRACK;
+            Instant at = SESSIONS_START.plusSeconds((int) e[1]);
+            traffic.add(new Event("f" + traffic.size(), (EventType) e[2], track ? label : null, track ? null : label,
+                    null, "anon-" + e[0], null, null, null, at, at, at, at, null, null, null));
+        }
+        return traffic;
+    }
 
     private static Instant sessionMinute(int n) {
         return SESSIONS_START.plus(Duration.ofMinutes(n));

@@ -7,13 +7,20 @@ import static dev.eddy.model.alerts.Alert.State.RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.eddy.model.EventType;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.stream.alerts.AlertRule;
 import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
+import dev.eddy.stream.funnels.FunnelDelta;
+import dev.eddy.stream.funnels.FunnelMinutes;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.sessions.SessionDelta;
@@ -41,6 +48,7 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
@@ -60,7 +68,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link #sessionDeltasBefore}: {@code minute-metrics-v1} by the
  * {@code KeyedProcessFunction} the metrics were before they wrote their state behind (commit
  * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1}, {@code anomaly-alerts-v1},
- * {@code visitor-sessions-v1} and {@code session-metrics-v1} files by this version. The two metrics files hold the same state, as they should: the operator kept the
+ * {@code visitor-sessions-v1} and {@code session-metrics-v1} files by the version before funnels
+ * (commit 8290130), {@code visitor-sessions-v2} (the spans with funnel steps, from
+ * {@link #funnelVisitsBefore}) and {@code funnel-metrics-v1} (from {@link #funnelDeltasBefore}) by this one. The two metrics files hold the same state, as they should: the operator kept the
  * state and timer names; they differ in the snapshot's ids only. The pages step is the same operator
  * as the metrics, so their files stand for its state too. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
@@ -73,8 +83,13 @@ class StateCompatibilityTest {
     private static final String METRICS_LAYOUT = "minute-metrics-v2";
     private static final String DEDUP_LAYOUT = "dedup-v1";
     private static final String ALERTS_LAYOUT = "anomaly-alerts-v1";
-    private static final String VISITOR_SESSIONS_LAYOUT = "visitor-sessions-v1";
+    private static final String VISITOR_SESSIONS_LAYOUT = "visitor-sessions-v2";
     private static final String SESSION_METRICS_LAYOUT = "session-metrics-v1";
+    private static final String FUNNEL_METRICS_LAYOUT = "funnel-metrics-v1";
+    private static final Funnels FUNNELS = new Funnels(List.of(
+            new Funnel("checkout", List.of(FunnelStep.page("Home"), FunnelStep.track("Buy")))));
+    private static final long HOME = FUNNELS.stepsOf(EventType.PAGE, null, "Home");
+    private static final long BUY = FUNNELS.stepsOf(EventType.TRACK, "Buy", null);
     /** A 5-minute baseline (its warm-up too), 3 standard deviations, at least 10 events, judged at once. */
     private static final AlertRule ALERT_RULE = new AlertRule(5, 3.0, 10, Duration.ZERO);
 
@@ -145,7 +160,33 @@ class StateCompatibilityTest {
     }
 
     private static Visit visit(String visitor, int second) {
-        return new Visit(visitor, START + second * 1_000L);
+        return visit(visitor, second, 0);
+    }
+
+    private static Visit visit(String visitor, int second, long steps) {
+        return new Visit(visitor, START + second * 1_000L, steps);
+    }
+
+    /**
+     * Funnel steps of three visitors up to {@link #SESSIONS_WATERMARK_BEFORE}: a:1 walks the funnel
+     * (over), a:2 buys before it enters (over), u:3 enters (open).
+     */
+    static List<Visit> funnelVisitsBefore() {
+        return List.of(visit("a:1", 0, HOME), visit("a:1", 20, BUY), visit("a:2", 5, BUY), visit("a:2", 10, HOME),
+                visit("u:3", 40, HOME));
+    }
+
+    /** After the restore: u:3 buys, a:2 buys late into its session over, a new visitor enters. */
+    static List<Visit> funnelVisitsAfter() {
+        return List.of(visit("u:3", 50, BUY), visit("a:2", 12, BUY), visit("a:4", 200, HOME));
+    }
+
+    /** Two sessions of checkout in one minute, one over; its figures emitted at processing time 1 000, the last delta not. */
+    static List<FunnelDelta> funnelDeltasBefore() {
+        long definition = FUNNELS.definition(0);
+        return List.of(new FunnelDelta("checkout", definition, START, new long[] {1, 1}, 1, START + 4_000),
+                new FunnelDelta("checkout", definition, START, new long[] {1, 0}, 0, START + 5_000),
+                new FunnelDelta("checkout", definition, START, new long[] {0, 1}, 0, START + 9_000));
     }
 
     /** Two minutes' deltas, the first minute's figures emitted at processing time 1 000, its last delta not. */
@@ -159,7 +200,7 @@ class StateCompatibilityTest {
     @ParameterizedTest(name = "{0} into {1}")
     @CsvSource({"visitor-sessions-v1, hashmap", "visitor-sessions-v1, rocksdb"})
     void visitorSessionsCarryOnExactly(String snapshot, String backend) throws Exception {
-        var harness = visitorSessionsHarness(backend);
+        var harness = visitorSessionsHarness(backend, Funnels.NONE);
         harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
         harness.open();
         for (Visit visit : visitsAfter()) harness.processElement(visit, visit.timestampMillis());
@@ -171,7 +212,7 @@ class StateCompatibilityTest {
         assertThat(harness.numEventTimeTimers()).isZero();
         harness.close();
         // what the version before emitted up to its snapshot
-        var before = visitorSessionsHarness(backend);
+        var before = visitorSessionsHarness(backend, Funnels.NONE);
         before.open();
         for (Visit visit : visitsBefore()) before.processElement(visit, visit.timestampMillis());
         before.processWatermark(SESSIONS_WATERMARK_BEFORE);
@@ -182,6 +223,86 @@ class StateCompatibilityTest {
         for (Visit visit : visitsBefore()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
         for (Visit visit : visitsAfter()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
         assertThat(SortedSessions.summed(deltas)).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
+    }
+
+    /**
+     * The version before funnels restored into a job that follows one: the sessions carry on
+     * exactly; those from before count no funnel step (they are frozen), a new visitor's do.
+     */
+    @ParameterizedTest(name = "visitor-sessions-v1 into {0}, following a funnel")
+    @CsvSource({"hashmap", "rocksdb"})
+    void sessionsFromBeforeFunnelsCountNoSteps(String backend) throws Exception {
+        var harness = visitorSessionsHarness(backend, FUNNELS);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource("visitor-sessions-v1")));
+        harness.open();
+        List<Visit> after = new ArrayList<>(visitsAfter());
+        after.add(visit("a:1", 101, HOME)); // in a:1's open session from before
+        after.add(visit("a:5", 210, HOME));
+        for (Visit visit : after) harness.processElement(visit, visit.timestampMillis());
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(summedFunnels(harness.getSideOutput(VisitorSessions.FUNNELS)))
+                .containsExactly(new FunnelMetric("checkout", Instant.ofEpochMilli(START + 180_000), List.of(1L, 0L)));
+        harness.close();
+    }
+
+    /** Sessions with funnel steps, restored: the sessions and the funnel carry on exactly. */
+    @ParameterizedTest(name = "visitor-sessions-v2 into {0}, following its funnel")
+    @CsvSource({"hashmap", "rocksdb"})
+    void funnelStepsCarryOnExactly(String backend) throws Exception {
+        var harness = visitorSessionsHarness(backend, FUNNELS);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource("visitor-sessions-v2")));
+        harness.open();
+        for (Visit visit : funnelVisitsAfter()) harness.processElement(visit, visit.timestampMillis());
+        harness.processWatermark(Long.MAX_VALUE);
+        List<FunnelDelta> deltas = new ArrayList<>();
+        harness.getSideOutput(VisitorSessions.FUNNELS).forEach(record -> deltas.add(record.getValue()));
+        List<SessionDelta> sessionDeltas = new ArrayList<>(harness.extractOutputValues());
+        harness.close();
+        var before = visitorSessionsHarness(backend, FUNNELS);
+        before.open();
+        for (Visit visit : funnelVisitsBefore()) before.processElement(visit, visit.timestampMillis());
+        before.processWatermark(SESSIONS_WATERMARK_BEFORE);
+        before.getSideOutput(VisitorSessions.FUNNELS).forEach(record -> deltas.add(record.getValue()));
+        sessionDeltas.addAll(before.extractOutputValues());
+        before.close();
+
+        Map<String, List<Long>> times = new HashMap<>();
+        for (Visit visit : funnelVisitsBefore()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
+        for (Visit visit : funnelVisitsAfter()) times.computeIfAbsent(visit.visitorKey(), v -> new ArrayList<>()).add(visit.timestampMillis());
+        assertThat(SortedSessions.summed(sessionDeltas)).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
+
+        // a:1 walked it; a:2's buy at 12 s follows its home page at 10 s; u:3 bought; a:4 entered
+        assertThat(summedFunnels(deltas.stream().map(d -> new StreamRecord<>(d)).toList())).containsExactlyInAnyOrder(
+                new FunnelMetric("checkout", Instant.ofEpochMilli(START), List.of(3L, 3L)),
+                new FunnelMetric("checkout", Instant.ofEpochMilli(START + 180_000), List.of(1L, 0L)));
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @CsvSource({"funnel-metrics-v1, hashmap", "funnel-metrics-v1, rocksdb"})
+    void funnelMetricsCarryOnExactly(String snapshot, String backend) throws Exception {
+        var harness = funnelMetricsHarness(backend);
+        harness.setProcessingTime(1_500);
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
+        harness.open();
+        harness.processElement(new FunnelDelta("checkout", FUNNELS.definition(0), START, new long[] {0, 0}, 1,
+                START + 9_000), START);
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(harness.extractOutputValues()).last()
+                .isEqualTo(new FunnelMetric("checkout", Instant.ofEpochMilli(START), List.of(2L, 2L)));
+        if (backend.equals("hashmap")) {
+            assertThat(harness.numKeyedStateEntries()).as("the minute dropped at the input's end").isZero();
+        }
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
+    /** The rows funnel deltas add up to, rows of nothing left out. */
+    private static List<FunnelMetric> summedFunnels(java.util.Collection<? extends StreamRecord<FunnelDelta>> records) {
+        Map<String, FunnelDelta> byKey = new HashMap<>();
+        if (records != null) records.forEach(record -> byKey.merge(record.getValue().key(), record.getValue(), FunnelDelta::plus));
+        return byKey.values().stream().filter(total -> total.reached()[0] != 0).map(FunnelDelta::row).toList();
     }
 
     @ParameterizedTest(name = "{0} into {1}")
@@ -321,9 +442,9 @@ class StateCompatibilityTest {
                 .getJobManagerOwnedState(), dir.resolve(ALERTS_LAYOUT));
         alerts.close();
 
-        var sessions = visitorSessionsHarness("rocksdb");
+        var sessions = visitorSessionsHarness("rocksdb", FUNNELS);
         sessions.open();
-        for (Visit visit : visitsBefore()) sessions.processElement(visit, visit.timestampMillis());
+        for (Visit visit : funnelVisitsBefore()) sessions.processElement(visit, visit.timestampMillis());
         sessions.processWatermark(SESSIONS_WATERMARK_BEFORE);
         sessions.prepareSnapshotPreBarrier(1);
         write(sessions.snapshotWithLocalState(1, 0, SavepointType.savepoint(SavepointFormatType.CANONICAL))
@@ -341,6 +462,18 @@ class StateCompatibilityTest {
         write(sessionMetrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState(), dir.resolve(SESSION_METRICS_LAYOUT));
         sessionMetrics.close();
+
+        var funnelMetrics = funnelMetricsHarness("rocksdb");
+        funnelMetrics.setProcessingTime(0);
+        funnelMetrics.open();
+        List<FunnelDelta> funnelDeltas = funnelDeltasBefore();
+        for (int i = 0; i < funnelDeltas.size(); i++) {
+            if (i == 2) funnelMetrics.setProcessingTime(1_000);
+            funnelMetrics.processElement(funnelDeltas.get(i), START);
+        }
+        write(funnelMetrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState(), dir.resolve(FUNNEL_METRICS_LAYOUT));
+        funnelMetrics.close();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MinuteMetric, Alert> alertsHarness(String backend)
@@ -352,9 +485,9 @@ class StateCompatibilityTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> visitorSessionsHarness(
-            String backend) throws Exception {
+            String backend, Funnels funnels) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new VisitorSessions(SESSION_TIMES), Visit::visitorKey, Types.STRING);
+                new VisitorSessions(SESSION_TIMES, funnels), Visit::visitorKey, Types.STRING);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }
@@ -364,6 +497,15 @@ class StateCompatibilityTest {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new SessionMinutes(SESSION_TIMES, UPDATE_INTERVAL)), SessionDelta::minuteStart,
                 Types.LONG);
+        harness.setStateBackend(stateBackend(backend));
+        return harness;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, FunnelDelta, FunnelMetric> funnelMetricsHarness(
+            String backend) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new FunnelMinutes(SESSION_TIMES, FUNNELS, UPDATE_INTERVAL)), FunnelDelta::key,
+                Types.STRING);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

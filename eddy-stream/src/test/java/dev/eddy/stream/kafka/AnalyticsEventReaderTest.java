@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +32,18 @@ class AnalyticsEventReaderTest {
     private static final long MIN_SECOND = -2_208_988_800L;
     private static final long MAX_SECOND = 4_102_444_800L;
 
+    /** Steps of names the random events have, as track calls and as pages. */
+    private static final Funnels FUNNELS = new Funnels(List.of(
+            new Funnel("a", List.of(FunnelStep.track("Signed Up"), FunnelStep.page("Order Completed"))),
+            new Funnel("b", List.of(FunnelStep.page("Café ☕ ordered"), FunnelStep.track("Order Completed")))));
+
     private static AnalyticsEvent fullDecode(byte[] json) throws IOException {
+        return fullDecode(json, Funnels.NONE);
+    }
+
+    private static AnalyticsEvent fullDecode(byte[] json, Funnels funnels) throws IOException {
         Event event = EventJson.decode(json);
-        return event == null ? null : AnalyticsEvent.of(event, json);
+        return event == null ? null : AnalyticsEvent.of(event, json, funnels);
     }
 
     private static byte[] utf8(String json) {
@@ -42,18 +54,21 @@ class AnalyticsEventReaderTest {
     void readsEveryCanonicalEventAsTheFullDecodeDoes() throws IOException {
         Random random = new Random(42);
         Set<String> idCombinations = new HashSet<>();
+        Set<Long> steps = new HashSet<>();
         for (int i = 0; i < 5_000; i++) {
             Event event = randomEvent(random, i);
             byte[] json = EventJson.encode(event);
 
-            AnalyticsEvent read = AnalyticsEventReader.readCanonical(json);
+            AnalyticsEvent read = AnalyticsEventReader.readCanonical(json, FUNNELS);
 
-            assertThat(read).as(new String(json, StandardCharsets.UTF_8)).isNotNull().isEqualTo(fullDecode(json));
+            assertThat(read).as(new String(json, StandardCharsets.UTF_8)).isNotNull().isEqualTo(fullDecode(json, FUNNELS));
+            steps.add(read.funnelSteps());
             assertThat(read.visitorKey()).isEqualTo(event.visitorKey());
             idCombinations.add((event.anonymousId() == null ? "-" : "anonymousId") + "/" + (event.userId() == null ? "-" : "userId"));
         }
         assertThat(idCombinations).as("events with and without each id of the visitor")
                 .containsExactlyInAnyOrder("anonymousId/userId", "anonymousId/-", "-/userId", "-/-");
+        assertThat(steps).as("events of no step and of each step").hasSize(5);
     }
 
     @Test
@@ -70,8 +85,8 @@ class AnalyticsEventReaderTest {
         for (String record : records) {
             byte[] json = utf8(record);
 
-            assertThat(AnalyticsEventReader.readCanonical(json)).as(record).isNull();
-            assertThat(AnalyticsEventReader.read(json)).as(record).isNotNull().isEqualTo(fullDecode(json));
+            assertThat(AnalyticsEventReader.readCanonical(json, Funnels.NONE)).as(record).isNull();
+            assertThat(AnalyticsEventReader.read(json, Funnels.NONE)).as(record).isNotNull().isEqualTo(fullDecode(json));
         }
     }
 
@@ -97,7 +112,7 @@ class AnalyticsEventReaderTest {
         for (String record : records) {
             byte[] json = utf8(record);
 
-            assertThat(AnalyticsEventReader.readCanonical(json)).as(record).isNotNull().isEqualTo(fullDecode(json));
+            assertThat(AnalyticsEventReader.readCanonical(json, Funnels.NONE)).as(record).isNotNull().isEqualTo(fullDecode(json));
         }
     }
 
@@ -105,11 +120,11 @@ class AnalyticsEventReaderTest {
     void readsThePageFromTheLastPathOfThePropertiesOnly() throws IOException {
         String head = "{\"messageId\":\"m\",\"type\":\"page\",\"name\":\"Home\",\"timestamp\":\"2024-05-01T10:15:30Z\"";
 
-        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":\"/a\",\"path\":\"/b\"}}")).page())
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":\"/a\",\"path\":\"/b\"}}"), Funnels.NONE).page())
                 .isEqualTo("/b");
-        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"x\":{\"path\":\"/nested\"}}}")).page())
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"x\":{\"path\":\"/nested\"}}}"), Funnels.NONE).page())
                 .isEqualTo("Home");
-        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":[\"/a\"]}}")).page())
+        assertThat(AnalyticsEventReader.read(utf8(head + ",\"properties\":{\"path\":[\"/a\"]}}"), Funnels.NONE).page())
                 .isEqualTo("Home");
     }
 
@@ -135,9 +150,9 @@ class AnalyticsEventReaderTest {
             byte[] json = utf8(record);
 
             assertThatThrownBy(() -> EventJson.decode(json)).as(record).isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> AnalyticsEventReader.read(json)).as(record).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> AnalyticsEventReader.read(json, Funnels.NONE)).as(record).isInstanceOf(IOException.class);
         }
-        assertThat(AnalyticsEventReader.read(utf8("null"))).isNull();
+        assertThat(AnalyticsEventReader.read(utf8("null"), Funnels.NONE)).isNull();
     }
 
     private static Event randomEvent(Random random, int i) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class EventDeserializerTest {
     private final List<AnalyticsEvent> out = new ArrayList<>();
     private static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
 
-    private final EventDeserializer deserializer = new EventDeserializer(MAX_FUTURE_SKEW);
+    private final EventDeserializer deserializer = new EventDeserializer(MAX_FUTURE_SKEW, Funnels.NONE);
 
     @BeforeEach
     void open() {

@@ -188,8 +188,8 @@ class MinuteMetricsOperatorTest {
         assertThat(harness.getSideOutput(MinuteMetricsOperator.COUNTED))
                 .as("the anonymous id first; none for an event without visitor, nor a late one")
                 .extracting(StreamRecord::getValue, StreamRecord::getTimestamp)
-                .containsExactly(tuple(new Visit("a:anon-1", START + 1_000), START + 1_000),
-                        tuple(new Visit("u:bob", START + 2_000), START + 2_000));
+                .containsExactly(tuple(new Visit("a:anon-1", START + 1_000, 0), START + 1_000),
+                        tuple(new Visit("u:bob", START + 2_000, 0), START + 2_000));
     }
 
     @Test
@@ -218,7 +218,7 @@ class MinuteMetricsOperatorTest {
 
     private static AnalyticsEvent pageView(String messageId, String path, String user, long timestampMillis) {
         AnalyticsEvent page = analytics(TestEvents.event(messageId, EventType.PAGE, "Page", user, timestampMillis));
-        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), page.visitorKey(), timestampMillis,
+        return new AnalyticsEvent(page.dedupKey(), page.series(), path, page.userKey(), page.visitorKey(), 0, timestampMillis,
                 page.eventJson());
     }
 

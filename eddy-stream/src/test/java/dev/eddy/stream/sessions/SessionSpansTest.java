@@ -2,6 +2,7 @@ package dev.eddy.stream.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.sessions.SessionMetric;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,19 +27,20 @@ class SessionSpansTest {
     private SessionSpans spans = SessionSpans.NONE;
 
     private SessionSpans.Change add(long time, long watermark) {
-        SessionSpans.Change change = spans.add(time, watermark, TIMES);
+        SessionSpans.Change change = spans.add(time, 0, watermark, TIMES, Funnels.NONE);
         spans = change.spans();
         return change;
     }
 
     private SessionSpans.Change advance(long watermark) {
-        SessionSpans.Change change = spans.advance(watermark, TIMES);
+        SessionSpans.Change change = spans.advance(watermark, TIMES, Funnels.NONE);
         spans = change.spans();
         return change;
     }
 
+    /** Spans of no funnels. */
     private static SessionSpans spans(long[] firsts, long[] lasts, int[] events, boolean[] ended) {
-        return new SessionSpans(firsts, lasts, events, ended);
+        return new SessionSpans(firsts, lasts, events, ended, 0, new boolean[firsts.length], new long[0], new long[0]);
     }
 
     private static SessionDelta delta(long minute, long sessions, long ended, long length, long events, long bounces,
@@ -150,7 +152,7 @@ class SessionSpansTest {
         assertThat(forgotten.timer()).isEqualTo(M + 100_000 + GAP + RETENTION);
 
         assertThat(advance(M + 100_000 + GAP + RETENTION).spans().isEmpty()).isTrue();
-        assertThat(spans.advance(Long.MAX_VALUE, TIMES).timer()).isEqualTo(SessionSpans.NO_TIMER);
+        assertThat(spans.advance(Long.MAX_VALUE, TIMES, Funnels.NONE).timer()).isEqualTo(SessionSpans.NO_TIMER);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.eddy.stream.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.funnels.Funnels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ class VisitorSessionsMirrorTest {
             long time = Math.max(START, START + i * 200L - random.nextInt((int) OUT_OF_ORDERNESS_MS));
             String visitor = "a:" + random.nextInt(random.nextInt(10) == 0 ? 20 : 8);
             times.computeIfAbsent(visitor, v -> new ArrayList<>()).add(time);
-            harness.processElement(new Visit(visitor, time), time);
+            harness.processElement(new Visit(visitor, time, 0), time);
             newest = Math.max(newest, time);
             if (i % 50 == 49) harness.processWatermark(newest - OUT_OF_ORDERNESS_MS - 1);
             if (i == VISITS / 2) {
@@ -73,7 +74,7 @@ class VisitorSessionsMirrorTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> open(
             String backend, int capacity, OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new VisitorSessions(TIMES, capacity), Visit::visitorKey, Types.STRING);
+                new VisitorSessions(TIMES, Funnels.NONE, capacity), Visit::visitorKey, Types.STRING);
         harness.setStateBackend(stateBackend(backend));
         if (restore != null) harness.initializeState(restore);
         harness.open();

@@ -2,6 +2,7 @@ package dev.eddy.stream.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.funnels.Funnels;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -31,11 +32,11 @@ class VisitorSessionsTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, Visit, SessionDelta> newHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new VisitorSessions(TIMES), Visit::visitorKey, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(new VisitorSessions(TIMES, Funnels.NONE), Visit::visitorKey, Types.STRING);
     }
 
     private void send(String visitor, long time) throws Exception {
-        harness.processElement(new Visit(visitor, time), time);
+        harness.processElement(new Visit(visitor, time, 0), time);
     }
 
     private List<SessionDelta> drainOutput() {
