@@ -41,6 +41,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("  Top pages:             " + eddy.url() + "/v1/pages/top   (per minute: /v1/metrics/pages)");
         out.println("  Sessions:              " + eddy.url() + "/v1/sessions   (by minute of their start; one is over"
                 + " once its visitor was quiet for stream.sessionGap, 30m by default)");
+        out.println("  Funnels:               " + eddy.url() + "/v1/funnels   (how many sessions reached each step of"
+                + " the funnels in the config, funnels:)");
         out.println("  Alerts:                " + eddy.url() + "/v1/alerts   (and eddy.alerts; a series is judged"
                 + " once it has 10 minutes of history)");
         out.println("  Flink UI:              " + eddy.flinkUrl());

@@ -149,12 +149,15 @@ public final class EddyRuntime implements AutoCloseable {
             }
         });
         Funnels funnels = Funnels.of(config.funnels());
-        // before the job (re)starts under these funnels, so that it writes a changed one's rows anew
-        List<String> startedOver = FunnelDefinitions.reconcile(store.dataSource(), funnels);
-        if (!startedOver.isEmpty()) {
-            LOG.warn("funnels whose steps changed since the views last counted them start their figures over: {}",
-                    String.join(", ", startedOver));
-        }
+        // before a new run of the job starts under these funnels, which then writes a changed one's
+        // rows anew; never while a live run of other funnels, which Eddy refuses, writes them
+        AnalyticsDeployment.BeforeNewRun reconcileFunnels = () -> {
+            List<String> startedOver = FunnelDefinitions.reconcile(store.dataSource(), funnels);
+            if (!startedOver.isEmpty()) {
+                LOG.warn("funnels whose steps changed since the views last counted them start their figures over: {}",
+                        String.join(", ", startedOver));
+            }
+        };
         String flinkUrl;
         int flinkPort;
         AnalyticsDeployment job;
@@ -162,13 +165,14 @@ public final class EddyRuntime implements AutoCloseable {
             EmbeddedFlink flink = started(flinkStart);
             flinkUrl = flink.url();
             flinkPort = flink.restPort();
-            job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), bootstrap, views, config));
+            job = own(AnalyticsDeployment.onMiniCluster(flinkPort, dataDir.resolve("flink"), bootstrap, views, config,
+                    reconcileFunnels));
         } else {
             URI jobManager = config.flink().jobManagerUrl();
             flinkUrl = jobManager.getScheme() + "://" + jobManager.getRawAuthority();
             flinkPort = jobManager.getPort();
             job = own(AnalyticsDeployment.onCluster(URI.create(flinkUrl), Path.of(config.flink().checkpoints()).normalize(),
-                    bootstrap, views, config));
+                    bootstrap, views, config, reconcileFunnels));
         }
         readiness.add("analytics-job", job::isRunning);
         own(new PipelineMetrics(bootstrap, flinkUrl, job.jobId())).bindTo(registry);

@@ -161,17 +161,9 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": funnels: expected a mapping of funnel names to their steps");
         }
         ObjectNode declared = (ObjectNode) tree.get("funnels");
-        Map<String, String> nameOfEnv = new LinkedHashMap<>();
+        // names of lowercase letters, digits and '-' each have an environment name of their own
         funnels.fieldNames().forEachRemaining(name -> {
-            if (!FUNNEL_NAME.matcher(name).matches()) {
-                throw new ConfigException(file + ": funnels: '" + name + "' is not a funnel name"
-                        + " (lowercase letters, digits and '-', at most 63, starting with a letter or digit)");
-            }
-            String other = nameOfEnv.putIfAbsent(envName("funnels." + name), name);
-            if (other != null) {
-                throw new ConfigException(file + ": funnels: " + other + " and " + name + " would share the environment"
-                        + " variable " + envName("funnels." + name) + ": rename one of them");
-            }
+            if (!FUNNEL_NAME.matcher(name).matches()) throw new ConfigException(file + ": funnels: " + funnelNameError(name));
             declared.set(name, JSON.createArrayNode());
             leaves.put("funnels." + name, declared.get(name));
         });
@@ -273,8 +265,12 @@ public final class ConfigLoader {
         }
     }
 
+    private static String funnelNameError(String name) {
+        return "'" + name + "' is not a funnel name (lowercase letters, digits and '-', at most 63, starting with a letter or digit)";
+    }
+
     /**
-     * What is wrong with these funnels' steps, each as {@link #load} says it, keyed {@code
+     * What is wrong with these funnels' names and steps, each as {@link #load} says it, keyed {@code
      * funnels.<name>}; none when nothing. For funnels given elsewhere too ({@code eddy generate --funnel}).
      */
     public static List<String> funnelErrors(Map<String, List<FunnelStep>> funnels) {
@@ -282,6 +278,7 @@ public final class ConfigLoader {
         int inAll = 0;
         for (Map.Entry<String, List<FunnelStep>> funnel : funnels.entrySet()) {
             String key = "funnels." + funnel.getKey();
+            if (!FUNNEL_NAME.matcher(funnel.getKey()).matches()) errors.add("funnels: " + funnelNameError(funnel.getKey()));
             List<FunnelStep> steps = funnel.getValue();
             inAll += steps.size();
             if (steps.size() < Funnel.MIN_STEPS || steps.size() > Funnel.MAX_STEPS) {

@@ -1,6 +1,8 @@
 package dev.eddy.model.funnels;
 
+import dev.eddy.model.EventType;
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,9 +23,22 @@ public record Funnel(String name, List<FunnelStep> steps) implements Serializabl
     public static final int MIN_STEPS = 2;
     public static final int MAX_STEPS = 16;
 
+    /** @throws IllegalArgumentException when the steps are too few, too many or one comes twice (the config says which) */
     public Funnel {
         Objects.requireNonNull(name, "name");
         steps = List.copyOf(steps);
+        if (steps.size() < MIN_STEPS || steps.size() > MAX_STEPS || new HashSet<>(steps).size() < steps.size()) {
+            throw new IllegalArgumentException("funnel " + name + ": from " + MIN_STEPS + " to " + MAX_STEPS
+                    + " steps, none twice, not " + steps);
+        }
+    }
+
+    /** The index of the step an event is of, or -1 for none (at most one: no step comes twice). */
+    public int stepOf(EventType type, String event, String eventName) {
+        for (int s = 0; s < steps.size(); s++) {
+            if (steps.get(s).matches(type, event, eventName)) return s;
+        }
+        return -1;
     }
 
     /**

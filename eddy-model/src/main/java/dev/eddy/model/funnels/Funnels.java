@@ -2,6 +2,7 @@ package dev.eddy.model.funnels;
 
 import dev.eddy.model.EventType;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,7 +67,10 @@ public final class Funnels implements Serializable {
         return funnels.get(index);
     }
 
-    /** The layout's name: 0 for no funnels, else a hash of their names and steps in order. */
+    /**
+     * The layout's name: 0 for no funnels, else a hash of their names and steps in order. The job
+     * keeps its funnel state under it: it must stay the same from version to version (FunnelsTest pins it).
+     */
     public long id() {
         return id;
     }
@@ -106,10 +110,21 @@ public final class Funnels implements Serializable {
         return 1L << (offsets[funnel] + step);
     }
 
+    private static void update(MessageDigest sha, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
     private static long hash(List<Funnel> funnels) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Funnel funnel : funnels) sha.update((funnel.name() + "=" + funnel.steps() + "\n").getBytes(StandardCharsets.UTF_8));
+            // each text after its length: no name or step can end early and make two layouts one
+            for (Funnel funnel : funnels) {
+                update(sha, funnel.name());
+                for (FunnelStep step : funnel.steps()) update(sha, step.toString());
+                update(sha, "");
+            }
             byte[] digest = sha.digest();
             long id = 0;
             for (int i = 0; i < 8; i++) id = id << 8 | (digest[i] & 0xff);

@@ -72,6 +72,12 @@ public final class AnalyticsDeployment implements AutoCloseable {
     private final JobID jobId;
     private final boolean stopsWithEddy;
 
+    /** What must be done before a new run of the job starts, and only then (not when attaching to a live run). */
+    @FunctionalInterface
+    public interface BeforeNewRun {
+        void prepare() throws Exception;
+    }
+
     private AnalyticsDeployment(RestClusterClient<StandaloneClusterId> cluster, JobID jobId, boolean stopsWithEddy) {
         this.cluster = cluster;
         this.jobId = jobId;
@@ -85,11 +91,13 @@ public final class AnalyticsDeployment implements AutoCloseable {
      * @param views    where the metrics sink upserts
      */
     public static AnalyticsDeployment onMiniCluster(int restPort, Path flinkDir, String bootstrap,
-                                                    DatabaseAddress views, EddyConfig config) throws Exception {
+                                                    DatabaseAddress views, EddyConfig config, BeforeNewRun beforeNewRun)
+            throws Exception {
         RestClusterClient<StandaloneClusterId> cluster = client("127.0.0.1", restPort);
         try {
             submit(new Target("127.0.0.1", restPort, MINI_CLUSTER_JOB_ID, List.of(), Map.of()),
-                    new RetainedCheckpoints(flinkDir, flinkDir.resolve("checkpoints"), MINI_CLUSTER_ID_PREFIX), bootstrap, views, config);
+                    new RetainedCheckpoints(flinkDir, flinkDir.resolve("checkpoints"), MINI_CLUSTER_ID_PREFIX), bootstrap, views, config,
+                    beforeNewRun);
             return new AnalyticsDeployment(cluster, MINI_CLUSTER_JOB_ID, true);
         } catch (Exception | Error e) {
             cluster.close();
@@ -106,7 +114,8 @@ public final class AnalyticsDeployment implements AutoCloseable {
      *     its live run is of another Eddy build or configuration, or there are several
      */
     public static AnalyticsDeployment onCluster(URI jobManager, Path checkpoints, String bootstrap,
-                                                DatabaseAddress views, EddyConfig config) throws Exception {
+                                                DatabaseAddress views, EddyConfig config, BeforeNewRun beforeNewRun)
+            throws Exception {
         if (!Files.isDirectory(checkpoints)) {
             // not created here: a shared volume not mounted would look like a first start, and the
             // job would start without its state, its open minutes' rows overwritten with part counts
@@ -145,7 +154,7 @@ public final class AnalyticsDeployment implements AutoCloseable {
             JobID run = runs.newId();
             submit(new Target(jobManager.getHost(), jobManager.getPort(), run, JobJars.paths(), Map.of(JobFingerprint.PARAMETER, fingerprint)),
                     new RetainedCheckpoints(checkpoints.resolve(runs.idPrefix() + "*"), checkpoints, runs.idPrefix()),
-                    bootstrap, views, config);
+                    bootstrap, views, config, beforeNewRun);
             return new AnalyticsDeployment(cluster, run, false);
         } catch (Exception | Error e) {
             cluster.close();
@@ -177,7 +186,8 @@ public final class AnalyticsDeployment implements AutoCloseable {
     private record Target(String host, int restPort, JobID jobId, List<Path> jars, Map<String, String> parameters) {}
 
     private static void submit(Target target, RetainedCheckpoints retained, String bootstrap, DatabaseAddress views,
-                               EddyConfig config) throws Exception {
+                               EddyConfig config, BeforeNewRun beforeNewRun) throws Exception {
+        beforeNewRun.prepare();
         Configuration conf = stateAndCheckpoints(retained.checkpoints(), config);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, target.jobId().toHexString());

@@ -36,8 +36,8 @@ public final class FunnelsQuery {
      */
     public List<FunnelMetric> minutes(String funnel, int steps, Instant from, Instant to) {
         Objects.requireNonNull(funnel, "funnel");
-        if (steps < 1 || steps > Funnel.MAX_STEPS) {
-            throw new IllegalArgumentException("a funnel has 1 to " + Funnel.MAX_STEPS + " steps, got " + steps);
+        if (steps < Funnel.MIN_STEPS || steps > Funnel.MAX_STEPS) {
+            throw new IllegalArgumentException("a funnel has " + Funnel.MIN_STEPS + " to " + Funnel.MAX_STEPS + " steps, got " + steps);
         }
         // a row per minute, its steps side by side: the cap counts minutes, as an answer does
         String select = "SELECT minute_start, " + IntStream.range(0, steps)

@@ -1,42 +1,24 @@
 package dev.eddy.stream.funnels;
 
-import dev.eddy.stream.sessions.SessionSpans;
-import java.util.Arrays;
-
 /**
- * One funnel's figures for the sessions started in one minute, and where their emission stands.
+ * One funnel's figures for the sessions started in one minute, and whether they changed since
+ * last emitted.
  *
  * @param total the minute's deltas summed
  * @param dirty whether the figures changed since they were last emitted
- * @param updateTimer the processing time of the pending update timer, or {@link SessionSpans#NO_TIMER}
  */
-public record FunnelTally(FunnelDelta total, boolean dirty, long updateTimer) {
+public record FunnelTally(FunnelDelta total, boolean dirty) {
 
-    /** Nothing yet for the funnel, minute and definition of {@code delta}. */
-    public static FunnelTally emptyFor(FunnelDelta delta) {
-        return new FunnelTally(FunnelDelta.zero(delta.funnel(), delta.definition(), delta.reached().length,
-                delta.minuteStart()), false, SessionSpans.NO_TIMER);
-    }
-
-    /** With the delta summed in; dirty if it changes the row (a session ending changes no figure of it). */
-    public FunnelTally plus(FunnelDelta delta) {
-        boolean changesRow = Arrays.stream(delta.reached()).anyMatch(count -> count != 0);
-        return new FunnelTally(total.plus(delta), dirty || changesRow, updateTimer);
-    }
-
-    public boolean updateScheduled() {
-        return updateTimer != SessionSpans.NO_TIMER;
-    }
-
-    public FunnelTally scheduled(long timer) {
-        return new FunnelTally(total, dirty, timer);
-    }
-
-    public FunnelTally withoutUpdateTimer() {
-        return new FunnelTally(total, dirty, SessionSpans.NO_TIMER);
+    /**
+     * With the delta summed in; a delta counted under another definition of the funnel (the
+     * config changed between two runs) starts the figures over.
+     */
+    public static FunnelTally plus(FunnelTally tally, FunnelDelta delta) {
+        boolean sameFunnel = tally != null && tally.total.definition() == delta.definition();
+        return new FunnelTally(sameFunnel ? tally.total.plus(delta) : delta, true);
     }
 
     public FunnelTally emitted() {
-        return new FunnelTally(total, false, updateTimer);
+        return new FunnelTally(total, false);
     }
 }

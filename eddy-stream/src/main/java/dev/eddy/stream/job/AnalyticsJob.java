@@ -11,7 +11,6 @@ import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.event.LateEvent;
 import dev.eddy.stream.funnels.FunnelDelta;
-import dev.eddy.stream.funnels.FunnelMinutes;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.sessions.SessionDelta;
@@ -52,7 +51,6 @@ public final class AnalyticsJob {
     public static final String VISITOR_SESSIONS_UID = "eddy-visitor-sessions";
     public static final String SESSION_METRICS_UID = "eddy-session-metrics";
     public static final String SESSION_METRICS_SINK_UID = "eddy-session-metrics-sink";
-    public static final String FUNNEL_METRICS_UID = "eddy-funnel-metrics";
     public static final String FUNNEL_METRICS_SINK_UID = "eddy-funnel-metrics-sink";
     public static final String LATE_SINK_UID = "eddy-late-events-sink";
     public static final String ALERTS_UID = "eddy-anomaly-alerts";
@@ -173,22 +171,18 @@ public final class AnalyticsJob {
                 .transform("visitor sessions", TypeInformation.of(SessionDelta.class),
                         new VisitorSessions(sessionTimes, settings.funnels()))
                 .uid(VISITOR_SESSIONS_UID);
-        visitorSessions.getSideOutput(VisitorSessions.FUNNELS)
-                .keyBy(FunnelDelta::key)
-                .process(new FunnelMinutes(sessionTimes, settings.funnels(), settings.liveUpdateInterval()))
-                .uid(FUNNEL_METRICS_UID)
-                .name("funnel metrics")
+        // a minute's funnel figures beside its sessions', which say when the minute is over
+        SingleOutputStreamOperator<SessionMetric> sessionRows = visitorSessions
+                .connect(visitorSessions.getSideOutput(VisitorSessions.FUNNELS))
+                .keyBy(SessionDelta::minuteStart, FunnelDelta::minuteStart)
+                .process(new SessionMinutes(sessionTimes, settings.funnels(), settings.liveUpdateInterval()))
+                .uid(SESSION_METRICS_UID)
+                .name("session metrics");
+        sessionRows.sinkTo(sinks.sessions()).uid(SESSION_METRICS_SINK_UID).name("session metrics sink");
+        sessionRows.getSideOutput(SessionMinutes.FUNNEL_ROWS)
                 .sinkTo(sinks.funnels())
                 .uid(FUNNEL_METRICS_SINK_UID)
                 .name("funnel metrics sink");
-        visitorSessions
-                .keyBy(SessionDelta::minuteStart)
-                .process(new SessionMinutes(sessionTimes, settings.liveUpdateInterval()))
-                .uid(SESSION_METRICS_UID)
-                .name("session metrics")
-                .sinkTo(sinks.sessions())
-                .uid(SESSION_METRICS_SINK_UID)
-                .name("session metrics sink");
         metrics.getSideOutput(MinuteMetricsOperator.TOO_LATE)
                 .sinkTo(sinks.late())
                 .uid(LATE_SINK_UID)

@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One visitor's sessions as spans of event time, and how an event or the watermark changes them:
@@ -104,11 +107,11 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             long last = Math.max(lasts[from], time);
             List<FunnelDelta> funnelChanges = new ArrayList<>();
             if (steps != 0 && !frozen[from]) {
-                funnelChanges.addAll(funnelDeltas(funnels, firsts[from], lasts[from], false, true));
-                funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false, false));
+                funnelChanges.addAll(funnelDeltas(funnels, firsts[from], lasts[from], true));
+                funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false));
             }
             return new Change(withStep.replaced(from, to, firsts[from], last, events[from] + 1, false, frozen[from]),
-                    List.of(), netFunnels(funnelChanges), NO_TIMER);
+                    List.of(), net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero), NO_TIMER);
         }
         long first = time;
         long last = time;
@@ -124,14 +127,16 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             openPart |= !ended[i];
             anyFrozen |= frozen[i];
             changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], ended[i]).negated());
-            if (!frozen[i]) funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], ended[i], true));
+            if (!frozen[i]) funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], true));
         }
         // late: a session whose end event time has passed is over at once
         boolean over = watermark >= times.end(last);
         changes.add(SessionDelta.of(first, last, count, over));
-        if (!anyFrozen) funnelChanges.addAll(withStep.funnelDeltas(funnels, first, last, over, false));
+        if (!anyFrozen) funnelChanges.addAll(withStep.funnelDeltas(funnels, first, last, false));
         SessionSpans next = withStep.replaced(from, to, first, last, count, over, anyFrozen);
-        return new Change(next, net(changes), netFunnels(funnelChanges), openPart ? NO_TIMER : next(last, over, times));
+        return new Change(next, net(changes, SessionDelta::minuteStart, SessionDelta::plus, SessionDelta::isZero),
+                net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero),
+                openPart ? NO_TIMER : next(last, over, times));
     }
 
     /**
@@ -139,10 +144,9 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
      * full, the ended ones no event can touch any more are forgotten (their figures stay counted).
      * Asks for a timer at the next step of the spans left.
      */
-    public Change advance(long watermark, SessionTimes times, Funnels funnels) {
+    public Change advance(long watermark, SessionTimes times) {
         int n = size();
         List<SessionDelta> changes = new ArrayList<>();
-        List<FunnelDelta> funnelChanges = new ArrayList<>();
         boolean[] endedNow = ended.clone();
         boolean[] kept = new boolean[n];
         int left = 0;
@@ -152,10 +156,6 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
                 endedNow[i] = true;
                 changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], false).negated());
                 changes.add(SessionDelta.of(firsts[i], lasts[i], events[i], true));
-                if (!frozen[i]) {
-                    funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], false, true));
-                    funnelChanges.addAll(funnelDeltas(funnels, firsts[i], lasts[i], true, false));
-                }
             }
             kept[i] = !endedNow[i] || times.forgottenAt(lasts[i]) > watermark;
             if (kept[i]) {
@@ -165,35 +165,35 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             }
         }
         if (changes.isEmpty() && left == n) return new Change(this, List.of(), List.of(), timer);
-        SessionSpans next = new SessionSpans(new long[left], new long[left], new int[left], new boolean[left],
-                this.funnels, new boolean[left], null, null);
+        long[] keptFirsts = new long[left];
+        long[] keptLasts = new long[left];
+        int[] keptEvents = new int[left];
+        boolean[] keptEnded = new boolean[left];
+        boolean[] keptFrozen = new boolean[left];
         for (int i = 0, j = 0; i < n; i++) {
             if (!kept[i]) continue;
-            next.firsts[j] = firsts[i];
-            next.lasts[j] = lasts[i];
-            next.events[j] = events[i];
-            next.ended[j] = endedNow[i];
-            next.frozen[j] = frozen[i];
+            keptFirsts[j] = firsts[i];
+            keptLasts[j] = lasts[i];
+            keptEvents[j] = events[i];
+            keptEnded[j] = endedNow[i];
+            keptFrozen[j] = frozen[i];
             j++;
         }
-        return new Change(next.withStepsOf(this), net(changes), netFunnels(funnelChanges), timer);
-    }
-
-    /** These spans with {@code source}'s steps that lie in them: those of forgotten spans go with them. */
-    private SessionSpans withStepsOf(SessionSpans source) {
-        int kept = 0;
-        long[] keptTimes = new long[source.stepTimes.length];
-        long[] keptBits = new long[source.stepBits.length];
-        for (int k = 0, span = 0; k < source.stepTimes.length; k++) {
-            long t = source.stepTimes[k];
-            while (span < size() && lasts[span] < t) span++;
-            if (span < size() && firsts[span] <= t) {
-                keptTimes[kept] = t;
-                keptBits[kept++] = source.stepBits[k];
+        // the step events of forgotten spans go with them
+        int steps = 0;
+        long[] keptTimes = new long[stepTimes.length];
+        long[] keptBits = new long[stepBits.length];
+        for (int k = 0, span = 0; k < stepTimes.length; k++) {
+            while (span < left && keptLasts[span] < stepTimes[k]) span++;
+            if (span < left && keptFirsts[span] <= stepTimes[k]) {
+                keptTimes[steps] = stepTimes[k];
+                keptBits[steps++] = stepBits[k];
             }
         }
-        return new SessionSpans(firsts, lasts, events, ended, funnels, frozen,
-                Arrays.copyOf(keptTimes, kept), Arrays.copyOf(keptBits, kept));
+        SessionSpans next = new SessionSpans(keptFirsts, keptLasts, keptEvents, keptEnded, funnels, keptFrozen,
+                Arrays.copyOf(keptTimes, steps), Arrays.copyOf(keptBits, steps));
+        return new Change(next, net(changes, SessionDelta::minuteStart, SessionDelta::plus, SessionDelta::isZero),
+                List.of(), timer);
     }
 
     /** These spans with one more step event, after those of the same time. */
@@ -213,9 +213,10 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
 
     /**
      * What the session from {@code first} to {@code last} counts in each funnel it entered, from
-     * these spans' steps in that stretch; taken back with {@code negated}.
+     * these spans' steps in that stretch; taken back with {@code negated}. A session's funnel
+     * figures do not change as it ends: only events change them.
      */
-    private List<FunnelDelta> funnelDeltas(Funnels followed, long first, long last, boolean over, boolean negated) {
+    private List<FunnelDelta> funnelDeltas(Funnels followed, long first, long last, boolean negated) {
         if (followed.isEmpty() || stepTimes.length == 0) return List.of();
         int from = 0;
         while (from < stepTimes.length && stepTimes[from] < first) from++;
@@ -227,7 +228,7 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             int reached = FunnelProgress.reached(followed, f, stepTimes, stepBits, from, to);
             if (reached == 0) continue;
             FunnelDelta delta = FunnelDelta.of(followed.get(f).name(), followed.definition(f),
-                    followed.get(f).steps().size(), first, last, reached, over);
+                    followed.get(f).steps().size(), first, reached);
             deltas.add(negated ? delta.negated() : delta);
         }
         return deltas;
@@ -261,19 +262,12 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         System.arraycopy(source.frozen, from, target.frozen, at, length);
     }
 
-    /** The changes summed by minute, in order of first appearance, zeros left out. */
-    private static List<SessionDelta> net(List<SessionDelta> changes) {
-        Map<Long, SessionDelta> byMinute = new LinkedHashMap<>();
-        for (SessionDelta change : changes) byMinute.merge(change.minuteStart(), change, SessionDelta::plus);
-        return byMinute.values().stream().filter(delta -> !delta.isZero()).toList();
-    }
-
-    /** The funnel changes summed by funnel and minute, in order of first appearance, zeros left out. */
-    private static List<FunnelDelta> netFunnels(List<FunnelDelta> changes) {
+    /** The changes summed by what they change, in order of first appearance, zeros left out. */
+    private static <D> List<D> net(List<D> changes, Function<D, Object> of, BinaryOperator<D> plus, Predicate<D> isZero) {
         if (changes.isEmpty()) return List.of();
-        Map<String, FunnelDelta> byKey = new LinkedHashMap<>();
-        for (FunnelDelta change : changes) byKey.merge(change.key(), change, FunnelDelta::plus);
-        return byKey.values().stream().filter(delta -> !delta.isZero()).toList();
+        Map<Object, D> byWhat = new LinkedHashMap<>();
+        for (D change : changes) byWhat.merge(of.apply(change), change, plus);
+        return byWhat.values().stream().filter(isZero.negate()).toList();
     }
 
     @Override

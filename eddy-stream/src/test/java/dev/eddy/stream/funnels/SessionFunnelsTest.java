@@ -7,15 +7,15 @@ import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.FunnelMetric;
 import dev.eddy.model.funnels.FunnelStep;
 import dev.eddy.model.funnels.Funnels;
+import dev.eddy.stream.funnels.SortedFunnels.Kind;
+import dev.eddy.stream.funnels.SortedFunnels.Step;
 import dev.eddy.stream.sessions.SessionSpans;
 import dev.eddy.stream.sessions.SessionTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -28,159 +28,125 @@ class SessionFunnelsTest {
 
     private static final long GAP = 10_000;
     private static final SessionTimes TIMES = new SessionTimes(GAP, 660_000);
+    /** Sessions forgotten 20 s after they end, while the visitor's later ones go on. */
+    private static final SessionTimes SHORT_RETENTION = new SessionTimes(GAP, 20_000);
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long M = 1_699_999_980_000L;
     private static final Funnels FUNNELS = new Funnels(List.of(
             new Funnel("shop", List.of(FunnelStep.page("Home"), FunnelStep.page("Product"), FunnelStep.track("Added"))),
             new Funnel("signup", List.of(FunnelStep.page("Home"), FunnelStep.track("Signed Up")))));
     /** What the random visitor does: the first four are steps, the last is of none. */
-    private static final List<Kind> KINDS = List.of(new Kind(EventType.PAGE, null, "Home"),
-            new Kind(EventType.SCREEN, null, "Product"), new Kind(EventType.TRACK, "Added", null),
-            new Kind(EventType.TRACK, "Signed Up", null), new Kind(EventType.PAGE, null, "Pricing"));
-
-    private record Kind(EventType type, String event, String name) {
-        long bits() {
-            return FUNNELS.stepsOf(type, event, name);
-        }
-    }
-
-    private record Visit(long time, Kind kind) {}
+    private static final List<Kind> KINDS = List.of(Kind.page("Home"), new Kind(EventType.SCREEN, null, "Product"),
+            Kind.track("Added"), Kind.track("Signed Up"), Kind.page("Pricing"));
 
     private SessionSpans spans;
 
     @Test
     void stepsCountInOrderWithinASessionWhateverOrderTheyArriveIn() {
-        List<Visit> visits = List.of(visit(2_000, 1), visit(1_000, 0), visit(3_000, 2), visit(30_000, 1));
-        List<FunnelDelta> deltas = run(visits, new Random(1), false);
+        List<Step> visits = List.of(step(2_000, 1), step(1_000, 0), step(3_000, 2), step(30_000, 1));
 
         // the first session walks Home, Product, Added; the second, alone, only views a product
-        assertThat(summed(deltas)).containsExactlyInAnyOrder(
+        assertThat(SortedFunnels.summed(run(visits, new Random(1), TIMES, false))).containsExactlyInAnyOrder(
                 new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 1L, 1L)),
                 new FunnelMetric("signup", Instant.ofEpochMilli(M), List.of(1L, 0L)));
     }
 
     @Test
     void stepsOfOneMillisecondCountInTheStepsOrder() {
-        List<Visit> visits = List.of(visit(5_000, 2), visit(5_000, 1), visit(5_000, 0));
-        assertThat(summed(run(visits, new Random(2), false)))
+        List<Step> visits = List.of(step(5_000, 2), step(5_000, 1), step(5_000, 0));
+        assertThat(SortedFunnels.summed(run(visits, new Random(2), TIMES, false)))
                 .contains(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 1L, 1L)));
     }
 
     @Test
     void aStepBeforeTheOneItFollowsDoesNotCount() {
-        List<Visit> visits = List.of(visit(1_000, 1), visit(2_000, 0), visit(3_000, 2));
-        assertThat(summed(run(visits, new Random(3), false)))
+        List<Step> visits = List.of(step(1_000, 1), step(2_000, 0), step(3_000, 2));
+        assertThat(SortedFunnels.summed(run(visits, new Random(3), TIMES, false)))
                 .contains(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 0L, 0L)));
     }
 
-    /** 500 visitors of random steps in random order, event time moving on at random, through the timers asked for. */
+    /**
+     * 500 visitors of random steps in random order, event time moving on at random through the
+     * timers asked for; with a retention of minutes, and of 20 s, which forgets sessions (and
+     * their steps) while the visitor's later ones go on.
+     */
     @Test
     void theFiguresAreThoseOfTheSortedSessionsWhateverTheOrder() {
-        Random random = new Random(17);
-        for (int round = 0; round < 500; round++) {
-            List<Visit> visits = new ArrayList<>();
-            int n = 1 + random.nextInt(12);
-            // whole seconds, so that some events share a millisecond
-            for (int i = 0; i < n; i++) visits.add(visit(random.nextInt(180) * 1_000L, random.nextInt(KINDS.size())));
-            List<FunnelMetric> expected = sortedTruth(visits);
-            Collections.shuffle(visits, random);
+        for (SessionTimes times : List.of(TIMES, SHORT_RETENTION)) {
+            Random random = new Random(17);
+            for (int round = 0; round < 500; round++) {
+                List<Step> visits = new ArrayList<>();
+                int n = 1 + random.nextInt(12);
+                // whole seconds, so that some events share a millisecond
+                for (int i = 0; i < n; i++) visits.add(step(random.nextInt(180) * 1_000L, random.nextInt(KINDS.size())));
+                List<FunnelMetric> expected = SortedFunnels.rows(List.of(visits), GAP, FUNNELS);
+                // late events only within the short retention: none may touch a forgotten session
+                if (times == SHORT_RETENTION) visits.sort(Comparator.comparingLong(Step::time)); else Collections.shuffle(visits, random);
 
-            assertThat(summed(run(visits, random, true))).as("round %d: %s", round, visits)
-                    .containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(spans.isEmpty()).isTrue();
+                assertThat(SortedFunnels.summed(run(visits, random, times, true))).as("round %d: %s", round, visits)
+                        .containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(spans.isEmpty()).isTrue();
+            }
         }
     }
 
-    /** Spans restored under other funnels keep what they counted and count no more, nor do spans they join. */
+    /**
+     * Spans restored under other funnels keep what they counted and count no more; a new span
+     * joining one of them takes back what it had counted and counts no more either.
+     */
     @Test
     void spansKeptUnderOtherFunnelsAreFrozen() {
-        spans = SessionSpans.none(FUNNELS);
-        List<FunnelDelta> deltas = new ArrayList<>();
-        deltas.addAll(spans.add(M + 1_000, KINDS.get(0).bits(), Long.MIN_VALUE, TIMES, FUNNELS).funnelDeltas());
-        spans = spans.add(M + 1_000, KINDS.get(0).bits(), Long.MIN_VALUE, TIMES, FUNNELS).spans();
+        spans = SessionSpans.none(FUNNELS).add(M + 1_000, KINDS.get(0).steps(FUNNELS), Long.MIN_VALUE, TIMES, FUNNELS).spans();
         Funnels changed = new Funnels(List.of(FUNNELS.get(0)));
 
         SessionSpans restored = spans.under(changed);
         assertThat(restored.frozen()).containsExactly(true);
         assertThat(restored.stepTimes()).isEmpty();
-        SessionSpans.Change next = restored.add(M + 2_000, changed.stepsOf(EventType.PAGE, null, "Product"),
-                Long.MIN_VALUE, TIMES, changed);
-        assertThat(next.funnelDeltas()).isEmpty();
-        assertThat(next.spans().advance(Long.MAX_VALUE, TIMES, changed).funnelDeltas()).isEmpty();
         assertThat(spans.under(FUNNELS)).isSameAs(spans);
+
+        SessionSpans.Change product = restored.add(M + 2_000, KINDS.get(1).steps(changed), Long.MIN_VALUE, TIMES, changed);
+        assertThat(product.funnelDeltas()).isEmpty();
+        // a new session 30 s on enters, then an event between the two joins them
+        SessionSpans.Change later = product.spans().add(M + 22_000, KINDS.get(0).steps(changed), Long.MIN_VALUE, TIMES, changed);
+        assertThat(SortedFunnels.summed(later.funnelDeltas()))
+                .containsExactly(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 0L, 0L)));
+        SessionSpans.Change joined = later.spans().add(M + 12_000, 0, Long.MIN_VALUE, TIMES, changed);
+        assertThat(joined.funnelDeltas()).containsExactly(
+                new FunnelDelta("shop", changed.definition(0), M, new long[] {-1, 0, 0}));
+        assertThat(joined.spans().frozen()).containsExactly(true);
     }
 
-    private static Visit visit(long offset, int kind) {
-        return new Visit(M + offset, KINDS.get(kind));
+    private static Step step(long offset, int kind) {
+        return new Step(M + offset, KINDS.get(kind));
     }
 
     /** Adds the visits in the order given; with {@code moving}, event time moves on at random and fires the timers asked for. */
-    private List<FunnelDelta> run(List<Visit> visits, Random random, boolean moving) {
+    private List<FunnelDelta> run(List<Step> visits, Random random, SessionTimes times, boolean moving) {
         spans = SessionSpans.none(FUNNELS);
         List<FunnelDelta> deltas = new ArrayList<>();
         TreeSet<Long> timers = new TreeSet<>();
         long watermark = moving ? M : Long.MIN_VALUE;
-        for (Visit visit : visits) {
+        for (Step visit : visits) {
             if (moving) watermark += random.nextInt(30_000);
-            fireTimersUpTo(watermark, timers, deltas);
-            SessionSpans.Change change = spans.add(visit.time(), visit.kind().bits(), watermark, TIMES, FUNNELS);
+            // with the short retention, never past a visit: it could touch a session forgotten
+            if (times == SHORT_RETENTION) watermark = Math.min(watermark, visit.time());
+            fireTimersUpTo(watermark, timers, times);
+            SessionSpans.Change change = spans.add(visit.time(), visit.kind().steps(FUNNELS), watermark, times, FUNNELS);
             spans = change.spans();
             deltas.addAll(change.funnelDeltas());
             if (change.timer() != SessionSpans.NO_TIMER) timers.add(change.timer());
         }
-        fireTimersUpTo(Long.MAX_VALUE, timers, deltas);
+        fireTimersUpTo(Long.MAX_VALUE, timers, times);
         return deltas;
     }
 
-    private void fireTimersUpTo(long watermark, TreeSet<Long> timers, List<FunnelDelta> deltas) {
+    private void fireTimersUpTo(long watermark, TreeSet<Long> timers, SessionTimes times) {
         while (!timers.isEmpty() && timers.first() <= watermark) {
             timers.pollFirst();
-            SessionSpans.Change change = spans.advance(watermark, TIMES, FUNNELS);
+            SessionSpans.Change change = spans.advance(watermark, times);
             spans = change.spans();
-            deltas.addAll(change.funnelDeltas());
+            assertThat(change.funnelDeltas()).as("a session's end changes no funnel figure").isEmpty();
             if (change.timer() != SessionSpans.NO_TIMER) timers.add(change.timer());
         }
-    }
-
-    /** The rows the deltas add up to; rows of nothing left out, every session over. */
-    private static List<FunnelMetric> summed(List<FunnelDelta> deltas) {
-        Map<String, FunnelDelta> byKey = new HashMap<>();
-        for (FunnelDelta delta : deltas) byKey.merge(delta.key(), delta, FunnelDelta::plus);
-        return byKey.values().stream().filter(total -> total.reached()[0] != 0).map(FunnelDelta::row).toList();
-    }
-
-    /** The definition, on the visits sorted and split at the gap. */
-    private static List<FunnelMetric> sortedTruth(List<Visit> visits) {
-        List<Visit> sorted = new ArrayList<>(visits);
-        sorted.sort(Comparator.comparingLong(Visit::time));
-        Map<String, long[]> rows = new HashMap<>();
-        int first = 0;
-        for (int i = 1; i <= sorted.size(); i++) {
-            if (i < sorted.size() && sorted.get(i).time() - sorted.get(i - 1).time() <= GAP) continue;
-            List<Visit> session = sorted.subList(first, i);
-            long minute = session.get(0).time() - Math.floorMod(session.get(0).time(), 60_000L);
-            for (Funnel funnel : FUNNELS.list()) {
-                List<Funnel.Step> steps = session.stream().map(v -> new Funnel.Step(stepOf(funnel, v.kind()), v.time())).toList();
-                int reached = funnel.reached(steps);
-                long[] row = rows.computeIfAbsent(funnel.name() + "@" + minute, k -> new long[funnel.steps().size()]);
-                for (int s = 0; s < reached; s++) row[s]++;
-            }
-            first = i;
-        }
-        List<FunnelMetric> out = new ArrayList<>();
-        rows.forEach((key, reached) -> {
-            if (reached[0] == 0) return;
-            String[] parts = key.split("@");
-            out.add(new FunnelMetric(parts[0], Instant.ofEpochMilli(Long.parseLong(parts[1])),
-                    java.util.Arrays.stream(reached).boxed().toList()));
-        });
-        return out;
-    }
-
-    private static int stepOf(Funnel funnel, Kind kind) {
-        for (int s = 0; s < funnel.steps().size(); s++) {
-            if (funnel.steps().get(s).matches(kind.type(), kind.event(), kind.name())) return s;
-        }
-        return -1;
     }
 }

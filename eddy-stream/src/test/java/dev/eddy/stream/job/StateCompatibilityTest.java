@@ -20,7 +20,7 @@ import dev.eddy.stream.alerts.AnomalyDetector;
 import dev.eddy.stream.dedup.Deduplicator;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.funnels.FunnelDelta;
-import dev.eddy.stream.funnels.FunnelMinutes;
+import dev.eddy.stream.funnels.SortedFunnels;
 import dev.eddy.stream.metrics.MinuteMetricsOperator;
 import dev.eddy.stream.metrics.WindowKey;
 import dev.eddy.stream.sessions.SessionDelta;
@@ -48,8 +48,10 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -70,7 +72,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ff12570, with this class's writer run against it), the {@code -v2}, {@code dedup-v1}, {@code anomaly-alerts-v1},
  * {@code visitor-sessions-v1} and {@code session-metrics-v1} files by the version before funnels
  * (commit 8290130), {@code visitor-sessions-v2} (the spans with funnel steps, from
- * {@link #funnelVisitsBefore}) and {@code funnel-metrics-v1} (from {@link #funnelDeltasBefore}) by this one. The two metrics files hold the same state, as they should: the operator kept the
+ * {@link #funnelVisitsBefore}) and {@code session-metrics-v2} (with funnel figures, from
+ * {@link #funnelDeltasBefore} too) by this one. The two metrics files hold the same state, as they should: the operator kept the
  * state and timer names; they differ in the snapshot's ids only. The pages step is the same operator
  * as the metrics, so their files stand for its state too. When a step's state changes shape on purpose,
  * keep the old files (they are what existing installs hold), bump the step's layout below and write
@@ -84,8 +87,7 @@ class StateCompatibilityTest {
     private static final String DEDUP_LAYOUT = "dedup-v1";
     private static final String ALERTS_LAYOUT = "anomaly-alerts-v1";
     private static final String VISITOR_SESSIONS_LAYOUT = "visitor-sessions-v2";
-    private static final String SESSION_METRICS_LAYOUT = "session-metrics-v1";
-    private static final String FUNNEL_METRICS_LAYOUT = "funnel-metrics-v1";
+    private static final String SESSION_METRICS_LAYOUT = "session-metrics-v2";
     private static final Funnels FUNNELS = new Funnels(List.of(
             new Funnel("checkout", List.of(FunnelStep.page("Home"), FunnelStep.track("Buy")))));
     private static final long HOME = FUNNELS.stepsOf(EventType.PAGE, null, "Home");
@@ -181,12 +183,11 @@ class StateCompatibilityTest {
         return List.of(visit("u:3", 50, BUY), visit("a:2", 12, BUY), visit("a:4", 200, HOME));
     }
 
-    /** Two sessions of checkout in one minute, one over; its figures emitted at processing time 1 000, the last delta not. */
+    /** Checkout in the first minute of {@link #sessionDeltasBefore}: both sessions entered, one bought. */
     static List<FunnelDelta> funnelDeltasBefore() {
         long definition = FUNNELS.definition(0);
-        return List.of(new FunnelDelta("checkout", definition, START, new long[] {1, 1}, 1, START + 4_000),
-                new FunnelDelta("checkout", definition, START, new long[] {1, 0}, 0, START + 5_000),
-                new FunnelDelta("checkout", definition, START, new long[] {0, 1}, 0, START + 9_000));
+        return List.of(new FunnelDelta("checkout", definition, START, new long[] {1, 1}),
+                new FunnelDelta("checkout", definition, START, new long[] {1, 0}));
     }
 
     /** Two minutes' deltas, the first minute's figures emitted at processing time 1 000, its last delta not. */
@@ -241,7 +242,9 @@ class StateCompatibilityTest {
         for (Visit visit : after) harness.processElement(visit, visit.timestampMillis());
         harness.processWatermark(Long.MAX_VALUE);
 
-        assertThat(summedFunnels(harness.getSideOutput(VisitorSessions.FUNNELS)))
+        List<FunnelDelta> deltas = new ArrayList<>();
+        harness.getSideOutput(VisitorSessions.FUNNELS).forEach(record -> deltas.add(record.getValue()));
+        assertThat(SortedFunnels.summed(deltas))
                 .containsExactly(new FunnelMetric("checkout", Instant.ofEpochMilli(START + 180_000), List.of(1L, 0L)));
         harness.close();
     }
@@ -273,47 +276,28 @@ class StateCompatibilityTest {
         assertThat(SortedSessions.summed(sessionDeltas)).isEqualTo(SortedSessions.rows(times.values(), SESSION_TIMES.gapMs()));
 
         // a:1 walked it; a:2's buy at 12 s follows its home page at 10 s; u:3 bought; a:4 entered
-        assertThat(summedFunnels(deltas.stream().map(d -> new StreamRecord<>(d)).toList())).containsExactlyInAnyOrder(
+        assertThat(SortedFunnels.summed(deltas)).containsExactlyInAnyOrder(
                 new FunnelMetric("checkout", Instant.ofEpochMilli(START), List.of(3L, 3L)),
                 new FunnelMetric("checkout", Instant.ofEpochMilli(START + 180_000), List.of(1L, 0L)));
     }
 
+    /** The sessions' figures of either version carry on, and from the second the funnel's: the other session buys. */
     @ParameterizedTest(name = "{0} into {1}")
-    @CsvSource({"funnel-metrics-v1, hashmap", "funnel-metrics-v1, rocksdb"})
-    void funnelMetricsCarryOnExactly(String snapshot, String backend) throws Exception {
-        var harness = funnelMetricsHarness(backend);
-        harness.setProcessingTime(1_500);
-        harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
-        harness.open();
-        harness.processElement(new FunnelDelta("checkout", FUNNELS.definition(0), START, new long[] {0, 0}, 1,
-                START + 9_000), START);
-        harness.processWatermark(Long.MAX_VALUE);
-
-        assertThat(harness.extractOutputValues()).last()
-                .isEqualTo(new FunnelMetric("checkout", Instant.ofEpochMilli(START), List.of(2L, 2L)));
-        if (backend.equals("hashmap")) {
-            assertThat(harness.numKeyedStateEntries()).as("the minute dropped at the input's end").isZero();
-        }
-        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).isZero();
-        harness.close();
-    }
-
-    /** The rows funnel deltas add up to, rows of nothing left out. */
-    private static List<FunnelMetric> summedFunnels(java.util.Collection<? extends StreamRecord<FunnelDelta>> records) {
-        Map<String, FunnelDelta> byKey = new HashMap<>();
-        if (records != null) records.forEach(record -> byKey.merge(record.getValue().key(), record.getValue(), FunnelDelta::plus));
-        return byKey.values().stream().filter(total -> total.reached()[0] != 0).map(FunnelDelta::row).toList();
-    }
-
-    @ParameterizedTest(name = "{0} into {1}")
-    @CsvSource({"session-metrics-v1, hashmap", "session-metrics-v1, rocksdb"})
+    @CsvSource({"session-metrics-v1, hashmap", "session-metrics-v1, rocksdb",
+            "session-metrics-v2, hashmap", "session-metrics-v2, rocksdb"})
     void sessionMetricsCarryOnExactly(String snapshot, String backend) throws Exception {
         var harness = sessionMetricsHarness(backend);
         harness.setProcessingTime(1_500);
         harness.initializeState(OperatorSnapshotUtil.readStateHandle(resource(snapshot)));
         harness.open();
-        harness.processElement(new SessionDelta(START + 60_000, 0, 1, 0, 1, 1, START + 61_000), START);
-        harness.processWatermark(Long.MAX_VALUE);
+        harness.processElement1(new SessionDelta(START + 60_000, 0, 1, 0, 1, 1, START + 61_000), START);
+        harness.processElement2(new FunnelDelta("checkout", FUNNELS.definition(0), START, new long[] {0, 1}), START);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+
+        List<FunnelMetric> funnelRows = new ArrayList<>();
+        harness.getSideOutput(SessionMinutes.FUNNEL_ROWS).forEach(record -> funnelRows.add(record.getValue()));
+        assertThat(funnelRows).last().isEqualTo(new FunnelMetric("checkout", Instant.ofEpochMilli(START),
+                snapshot.endsWith("v1") ? List.of(0L, 1L) : List.of(2L, 2L)));
 
         Map<Instant, SessionMetric> last = new HashMap<>();
         for (SessionMetric row : harness.extractOutputValues()) last.put(row.start(), row);
@@ -455,25 +439,16 @@ class StateCompatibilityTest {
         sessionMetrics.setProcessingTime(0);
         sessionMetrics.open();
         List<SessionDelta> deltas = sessionDeltasBefore();
+        List<FunnelDelta> funnelDeltas = funnelDeltasBefore();
         for (int i = 0; i < deltas.size(); i++) {
             if (i == 3) sessionMetrics.setProcessingTime(1_000);
-            sessionMetrics.processElement(deltas.get(i), START);
+            sessionMetrics.processElement1(deltas.get(i), START);
+            if (i < funnelDeltas.size()) sessionMetrics.processElement2(funnelDeltas.get(i), START);
         }
         write(sessionMetrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState(), dir.resolve(SESSION_METRICS_LAYOUT));
         sessionMetrics.close();
 
-        var funnelMetrics = funnelMetricsHarness("rocksdb");
-        funnelMetrics.setProcessingTime(0);
-        funnelMetrics.open();
-        List<FunnelDelta> funnelDeltas = funnelDeltasBefore();
-        for (int i = 0; i < funnelDeltas.size(); i++) {
-            if (i == 2) funnelMetrics.setProcessingTime(1_000);
-            funnelMetrics.processElement(funnelDeltas.get(i), START);
-        }
-        write(funnelMetrics.snapshotWithLocalState(1, 1_500, SavepointType.savepoint(SavepointFormatType.CANONICAL))
-                .getJobManagerOwnedState(), dir.resolve(FUNNEL_METRICS_LAYOUT));
-        funnelMetrics.close();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MinuteMetric, Alert> alertsHarness(String backend)
@@ -492,20 +467,11 @@ class StateCompatibilityTest {
         return harness;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> sessionMetricsHarness(
-            String backend) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SessionMinutes(SESSION_TIMES, UPDATE_INTERVAL)), SessionDelta::minuteStart,
-                Types.LONG);
-        harness.setStateBackend(stateBackend(backend));
-        return harness;
-    }
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, FunnelDelta, FunnelMetric> funnelMetricsHarness(
-            String backend) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FunnelMinutes(SESSION_TIMES, FUNNELS, UPDATE_INTERVAL)), FunnelDelta::key,
-                Types.STRING);
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, SessionDelta, FunnelDelta, SessionMetric>
+            sessionMetricsHarness(String backend) throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new SessionMinutes(SESSION_TIMES, FUNNELS, UPDATE_INTERVAL)),
+                SessionDelta::minuteStart, FunnelDelta::minuteStart, Types.LONG);
         harness.setStateBackend(stateBackend(backend));
         return harness;
     }

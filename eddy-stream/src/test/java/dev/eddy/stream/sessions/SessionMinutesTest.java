@@ -2,14 +2,22 @@ package dev.eddy.stream.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.funnels.Funnel;
+import dev.eddy.model.funnels.FunnelMetric;
+import dev.eddy.model.funnels.FunnelStep;
+import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.sessions.SessionMetric;
+import dev.eddy.stream.funnels.FunnelDelta;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +30,13 @@ class SessionMinutesTest {
     /** 2023-11-14T22:13:00Z, a minute boundary. */
     private static final long M = 1_699_999_980_000L;
     private static final Instant MINUTE = Instant.ofEpochMilli(M);
+    private static final Funnels FUNNELS = new Funnels(List.of(
+            new Funnel("checkout", List.of(FunnelStep.page("Home"), FunnelStep.track("Buy")))));
+    /** The same name, other steps: the definition before a change of the config. */
+    private static final long OLD_DEFINITION = new Funnels(List.of(
+            new Funnel("checkout", List.of(FunnelStep.page("Start"), FunnelStep.track("Buy"))))).definition(0);
 
-    private KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<Long, SessionDelta, FunnelDelta, SessionMetric> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -37,15 +50,16 @@ class SessionMinutesTest {
         harness.close();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> newHarness() throws Exception {
+    static KeyedTwoInputStreamOperatorTestHarness<Long, SessionDelta, FunnelDelta, SessionMetric> newHarness()
+            throws Exception {
         return newHarness(TIMES);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<Long, SessionDelta, SessionMetric> newHarness(SessionTimes times)
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SessionMinutes(times, Duration.ofSeconds(1))), SessionDelta::minuteStart,
-                Types.LONG);
+    private static KeyedTwoInputStreamOperatorTestHarness<Long, SessionDelta, FunnelDelta, SessionMetric> newHarness(
+            SessionTimes times) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new SessionMinutes(times, FUNNELS, Duration.ofSeconds(1))),
+                SessionDelta::minuteStart, FunnelDelta::minuteStart, Types.LONG);
     }
 
     @Test
@@ -62,18 +76,101 @@ class SessionMinutesTest {
         harness.open();
 
         // the timer of the shorter retention fires: the minute stays, and comes again
-        harness.processWatermark(TIMES.minuteForgottenAt(M, M + 3_000));
+        watermark(TIMES.minuteForgottenAt(M, M + 3_000));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        harness.processWatermark(longer.minuteForgottenAt(M, M + 3_000));
+        watermark(longer.minuteForgottenAt(M, M + 3_000));
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(drainOutput()).isEmpty();
     }
 
+    /** Event time at {@code time} on both inputs. */
+    private void watermark(long time) throws Exception {
+        harness.processBothWatermarks(new Watermark(time));
+    }
+
     private void send(SessionDelta delta) throws Exception {
-        harness.processElement(delta, delta.minuteStart());
+        harness.processElement1(delta, delta.minuteStart());
+    }
+
+    private void send(FunnelDelta delta) throws Exception {
+        harness.processElement2(delta, delta.minuteStart());
+    }
+
+    private static FunnelDelta funnel(long definition, long entered, long bought) {
+        return new FunnelDelta("checkout", definition, M, new long[] {entered, bought});
+    }
+
+    private static FunnelMetric funnelRow(long entered, long bought) {
+        return new FunnelMetric("checkout", MINUTE, List.of(entered, bought));
+    }
+
+    private List<FunnelMetric> drainFunnelRows() {
+        List<FunnelMetric> rows = new ArrayList<>();
+        var output = harness.getSideOutput(SessionMinutes.FUNNEL_ROWS);
+        if (output != null) {
+            for (StreamRecord<FunnelMetric> row : output) rows.add(row.getValue());
+            output.clear();
+        }
+        return rows;
+    }
+
+    /**
+     * A minute's funnel figures live as long as all its sessions, not only those that entered: a
+     * session that enters late, long after the only one that had entered is over and forgotten,
+     * adds to the minute's figures rather than starting them over (which the upsert would write).
+     */
+    @Test
+    void funnelFiguresStayWithTheMinuteWhileAnyOfItsSessionsIsOpen() throws Exception {
+        long definition = FUNNELS.definition(0);
+        send(new SessionDelta(M, 2, 0, 0, 0, 0, M + 20_000)); // A at 10 s, B at 20 s, both open
+        send(funnel(definition, 1, 0)); // A entered
+        send(new SessionDelta(M, 0, 1, 0, 1, 1, M + 10_000)); // A over
+        harness.setProcessingTime(1_000);
+        assertThat(drainFunnelRows()).containsExactly(funnelRow(1, 0));
+
+        watermark(TIMES.minuteForgottenAt(M, M + 10_000));
+        assertThat(harness.numKeyedStateEntries()).as("B is open").isGreaterThan(0);
+        send(funnel(definition, 1, 1)); // B enters and buys, much later
+        harness.setProcessingTime(2_000);
+        assertThat(drainFunnelRows()).containsExactly(funnelRow(2, 1));
+
+        send(new SessionDelta(M, 0, 1, 3_600_000, 40, 0, M + 3_620_000)); // B over
+        watermark(TIMES.minuteForgottenAt(M, M + 3_620_000));
+        assertThat(drainFunnelRows()).as("nothing changed since").isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).isZero();
+    }
+
+    /** The funnel's delta may come first, on its own way here from the same change as the session's. */
+    @Test
+    void aFunnelDeltaBeforeItsSessionDeltaCountsAndIsEmitted() throws Exception {
+        send(funnel(FUNNELS.definition(0), 1, 0));
+        harness.setProcessingTime(1_000);
+        assertThat(drainFunnelRows()).containsExactly(funnelRow(1, 0));
+        assertThat(drainOutput()).as("no session row of nothing").isEmpty();
+
+        send(new SessionDelta(M, 1, 1, 0, 1, 1, M + 5_000));
+        watermark(TIMES.minuteForgottenAt(M, M + 5_000));
+        assertThat(drainOutput()).containsExactly(new SessionMetric(MINUTE, 1, 1, 0, 1, 1));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /** Figures counted under another definition of the funnel (the config changed) start over, and are never emitted. */
+    @Test
+    void funnelFiguresOfAnotherDefinitionStartOverAndAreNeverEmitted() throws Exception {
+        send(new SessionDelta(M, 2, 2, 0, 2, 2, M + 5_000));
+        send(funnel(OLD_DEFINITION, 1, 1));
+        harness.setProcessingTime(1_000);
+        assertThat(drainFunnelRows()).as("not a funnel followed").isEmpty();
+
+        send(funnel(FUNNELS.definition(0), 1, 0));
+        harness.setProcessingTime(2_000);
+        assertThat(drainFunnelRows()).containsExactly(funnelRow(1, 0));
+        watermark(Long.MAX_VALUE);
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     private List<SessionMetric> drainOutput() {
@@ -107,13 +204,13 @@ class SessionMinutesTest {
     void dropsAMinuteOnceItsSessionsAreOverAndNoEventCanChangeThemFlushingItsLastFigures() throws Exception {
         send(new SessionDelta(M, 1, 1, 0, 1, 1, M + 50_000));
         send(new SessionDelta(M, 1, 0, 0, 0, 0, M + 59_000));
-        harness.processWatermark(M + 59_000 + GAP + RETENTION);
+        watermark(M + 59_000 + GAP + RETENTION);
         assertThat(harness.numKeyedStateEntries()).as("a session still open").isEqualTo(1);
 
         send(new SessionDelta(M, 0, 1, 20_000, 2, 0, M + 79_000));
-        harness.processWatermark(M + 79_000 + GAP + RETENTION - 1);
+        watermark(M + 79_000 + GAP + RETENTION - 1);
         assertThat(drainOutput()).isEmpty();
-        harness.processWatermark(M + 79_000 + GAP + RETENTION);
+        watermark(M + 79_000 + GAP + RETENTION);
 
         assertThat(drainOutput()).containsExactly(new SessionMetric(MINUTE, 2, 2, 20_000, 3, 1));
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -125,9 +222,9 @@ class SessionMinutesTest {
     void keepsAMinuteAtLeastTillItsEndAndTheRetention() throws Exception {
         send(new SessionDelta(M, 1, 1, 0, 1, 1, M));
 
-        harness.processWatermark(M + 60_000 + RETENTION - 1);
+        watermark(M + 60_000 + RETENTION - 1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
-        harness.processWatermark(M + 60_000 + RETENTION);
+        watermark(M + 60_000 + RETENTION);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 

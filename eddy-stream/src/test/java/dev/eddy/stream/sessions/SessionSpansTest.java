@@ -33,7 +33,7 @@ class SessionSpansTest {
     }
 
     private SessionSpans.Change advance(long watermark) {
-        SessionSpans.Change change = spans.advance(watermark, TIMES, Funnels.NONE);
+        SessionSpans.Change change = spans.advance(watermark, TIMES);
         spans = change.spans();
         return change;
     }
@@ -152,7 +152,7 @@ class SessionSpansTest {
         assertThat(forgotten.timer()).isEqualTo(M + 100_000 + GAP + RETENTION);
 
         assertThat(advance(M + 100_000 + GAP + RETENTION).spans().isEmpty()).isTrue();
-        assertThat(spans.advance(Long.MAX_VALUE, TIMES, Funnels.NONE).timer()).isEqualTo(SessionSpans.NO_TIMER);
+        assertThat(spans.advance(Long.MAX_VALUE, TIMES).timer()).isEqualTo(SessionSpans.NO_TIMER);
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.FunnelMetric;
-import dev.eddy.model.funnels.FunnelStep;
 import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
@@ -148,7 +147,8 @@ public final class GroundTruth {
             for (int f = 0; f < funnels.size(); f++) {
                 Funnel funnel = funnels.get(f);
                 int reached = funnel.reached(session.stream()
-                        .map(visit -> new Funnel.Step(visit.stepOf(funnel), visit.time())).toList());
+                        .map(visit -> new Funnel.Step(funnel.stepOf(visit.type(), visit.event(), visit.name()), visit.time()))
+                        .toList());
                 if (reached == 0) continue;
                 long[] row = byFunnel.get(f).computeIfAbsent(minuteOf(session.get(0).time()),
                         m -> new long[funnel.steps().size()]);
@@ -195,17 +195,7 @@ public final class GroundTruth {
      * @param event a track call's event name
      * @param name a page or screen call's name
      */
-    private record Visit(long time, EventType type, String event, String name) {
-
-        /** The index of the funnel's step this is of, {@code -1} for none: steps are distinct, so one at most. */
-        int stepOf(Funnel funnel) {
-            List<FunnelStep> steps = funnel.steps();
-            for (int s = 0; s < steps.size(); s++) {
-                if (steps.get(s).matches(type, event, name)) return s;
-            }
-            return -1;
-        }
-    }
+    private record Visit(long time, EventType type, String event, String name) {}
 
     private static List<MinuteMetric> rows(Map<Instant, Map<String, Cell>> cells) {
         List<MinuteMetric> rows = new ArrayList<>();

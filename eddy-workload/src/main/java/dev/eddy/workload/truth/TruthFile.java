@@ -39,7 +39,7 @@ import java.util.Objects;
  * @param sessions the sessions per minute of their start, all over, sorted by start
  * @param funnels the funnels the sessions were followed in, in order; none in a file from before the funnels view
  * @param funnelRows how far those sessions went in each funnel, per minute of their start: the rows of the
- *     funnels view, sorted by funnel, then start
+ *     funnels view, in the funnels' order, then by start
  * @param events distinct messages sent (every type, identify included)
  * @param duplicatesSent messages deliberately sent again, which must not be counted
  */
