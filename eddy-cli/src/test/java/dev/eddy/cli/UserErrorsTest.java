@@ -118,6 +118,8 @@ class UserErrorsTest {
                 .isEqualTo(2);
         assertThat(eddy("generate", "--url", url, "--write-key", "k", "--funnel", "checkout=page:Home")).isEqualTo(2);
         assertThat(eddy("generate", "--url", url, "--write-key", "k", "--funnel", "a=page:Home,click:Buy")).isEqualTo(2);
+        assertThat(eddy("generate", "--url", url, "--write-key", "k", "--funnel", "Check Out=page:Home,track:Buy"))
+                .isEqualTo(2);
 
         assertThat(err.toString().lines().filter(line -> line.startsWith("invalid option value") || line.startsWith("--")))
                 .containsExactly(
@@ -125,7 +127,9 @@ class UserErrorsTest {
                         "--url must start with http:// or https://, got 'localhost:8080'",
                         "--truth: there is no directory " + dir.resolve("no/such"),
                         "--funnel: funnels.checkout: must have from 2 to 16 steps, got 1",
-                        "--funnel: 'click' is not a funnel step kind: page (page and screen calls by name) or track (by event name)");
+                        "--funnel: 'click' is not a funnel step kind: page (page and screen calls by name) or track (by event name)",
+                        "--funnel: funnels: 'Check Out' is not a funnel name (lowercase letters, digits and '-', at most 63,"
+                                + " starting with a letter or digit)");
         assertThat(err.toString()).doesNotContain("\tat ", "nothing answers");
     }
 
