@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eddy.model.funnels.FunnelMetric;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
-import dev.eddy.store.testing.PostgresServer;
+import dev.eddy.store.testing.PostgresExtension;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +17,6 @@ import java.util.Random;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,20 +36,11 @@ class FunnelsSinkIT {
     /** Two funnels of different lengths, so that one statement writes either. */
     private static final Map<String, Integer> STEPS = Map.of("checkout", 5, "signup", 2);
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
     void upsertsEachMinutesLastRowIntoH2() throws Exception {
@@ -60,7 +49,7 @@ class FunnelsSinkIT {
 
     @Test
     void upsertsEachMinutesLastRowIntoPostgres() throws Exception {
-        assertSinkWritesLastRows(postgres.createDatabase("funnels_sink"));
+        assertSinkWritesLastRows(POSTGRES.createDatabase("funnels_sink"));
     }
 
     /** Several batches' worth of rows, written twice as a job replaying after a restore writes them. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.ViewStore;
-import dev.eddy.store.testing.PostgresServer;
+import dev.eddy.store.testing.PostgresExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +24,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,20 +41,11 @@ class MetricsSinkIT {
     private static final Instant T0 = Instant.parse("2024-03-10T10:00:00Z");
     private static final Instant END = T0.plusSeconds(3600);
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
     void upsertsEveryKeysLastFiguresIntoH2() throws Exception {
@@ -65,12 +54,12 @@ class MetricsSinkIT {
 
     @Test
     void upsertsEveryKeysLastFiguresIntoPostgres() throws Exception {
-        assertSinkWritesLastFigures(postgres.createDatabase("sink"), MinuteView.EVENTS);
+        assertSinkWritesLastFigures(POSTGRES.createDatabase("sink"), MinuteView.EVENTS);
     }
 
     @Test
     void upsertsEveryKeysLastFiguresIntoPostgresPages() throws Exception {
-        assertSinkWritesLastFigures(postgres.createDatabase("sink_pages"), MinuteView.PAGES);
+        assertSinkWritesLastFigures(POSTGRES.createDatabase("sink_pages"), MinuteView.PAGES);
     }
 
     @Test

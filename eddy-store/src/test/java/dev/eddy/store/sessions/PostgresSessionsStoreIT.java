@@ -1,29 +1,17 @@
 package dev.eddy.store.sessions;
 
 import dev.eddy.store.DatabaseAddress;
-import dev.eddy.store.testing.PostgresServer;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.eddy.store.testing.PostgresExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sessions view on a real PostgreSQL 15 server, a fresh database per test. */
 class PostgresSessionsStoreIT extends SessionsStoreContract {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @Override
     DatabaseAddress freshDatabase() {
-        return postgres.createDatabase("sessions_" + DATABASES.incrementAndGet());
+        return POSTGRES.freshDatabase("sessions");
     }
 }

@@ -9,10 +9,18 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.runtime.event.WatermarkEvent;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
+import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.StreamTask;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -36,6 +44,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>The funnels' changes go to the side output {@link #FUNNELS}: each session's progress through
  * every funnel followed, from the same spans.
+ *
+ * <p>Changes are summed in a {@link DeltaBuffer} and handed on just before each watermark, each
+ * checkpoint barrier and the input's end: whatever a change was made before goes out before it,
+ * so a minute downstream is never dropped ahead of a change to it, and a checkpoint's state and
+ * the changes handed on agree.
  */
 public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         implements OneInputStreamOperator<Visit, SessionDelta>, Triggerable<String, VoidNamespace> {
@@ -60,6 +73,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
     private transient ValueState<SessionSpans> spans;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient SpansMirror mirror;
+    private transient DeltaBuffer pending;
 
     /** @param funnels the funnels whose steps the visits carry ({@code Visit#funnelSteps}) */
     public VisitorSessions(SessionTimes times, Funnels funnels) {
@@ -74,11 +88,18 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
     }
 
     @Override
+    protected void setup(StreamTask<?, ?> containingTask, StreamConfig config, Output<StreamRecord<SessionDelta>> output) {
+        super.setup(containingTask, config, output);
+        this.output = new HandingOnBeforeWatermarks(this.output);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         spans = getPartitionedState(new ValueStateDescriptor<>("spans", TypeInformation.of(SessionSpans.class)));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         mirror = new SpansMirror(mirrorCapacity, this::save);
+        pending = new DeltaBuffer();
     }
 
     @Override
@@ -88,7 +109,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         Visit visit = element.getValue();
         SessionSpans.Change change = (current == null ? SessionSpans.none(funnels) : current)
                 .add(visit.timestampMillis(), visit.funnelSteps(), timers.currentWatermark(), times, funnels);
-        apply(visitor, change, element.getTimestamp());
+        apply(visitor, change);
     }
 
     @Override
@@ -96,7 +117,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         String visitor = timer.getKey();
         SessionSpans current = current(visitor);
         if (current == null) return;
-        apply(visitor, current.advance(timers.currentWatermark(), times), timer.getTimestamp());
+        apply(visitor, current.advance(timers.currentWatermark(), times));
     }
 
     @Override
@@ -108,6 +129,20 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         mirror.saveAll();
+        handOn();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        handOn();
+        super.finish();
+    }
+
+    /** The changes summed since last time, out now; stamped with their minute, which is all downstream needs of time. */
+    private void handOn() {
+        pending.drain(
+                delta -> output.collect(new StreamRecord<>(delta, delta.minuteStart())),
+                delta -> output.collect(FUNNELS, new StreamRecord<>(delta, delta.minuteStart())));
     }
 
     /** The visitor's spans, from the mirror, else read from the state into it; null when it has none. */
@@ -123,7 +158,7 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         return followed;
     }
 
-    private void apply(String visitor, SessionSpans.Change change, long timestamp) throws Exception {
+    private void apply(String visitor, SessionSpans.Change change) throws Exception {
         if (change.spans().isEmpty()) {
             // rare (the visitor's last session forgotten): straight to the state
             mirror.remove(visitor);
@@ -132,8 +167,8 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
             mirror.changed(visitor, change.spans());
             mirror.trim();
         }
-        for (SessionDelta delta : change.deltas()) output.collect(new StreamRecord<>(delta, timestamp));
-        for (FunnelDelta delta : change.funnelDeltas()) output.collect(FUNNELS, new StreamRecord<>(delta, timestamp));
+        change.deltas().forEach(pending::add);
+        change.funnelDeltas().forEach(pending::add);
         if (change.timer() != SessionSpans.NO_TIMER) timers.registerEventTimeTimer(VoidNamespace.INSTANCE, change.timer());
     }
 
@@ -143,5 +178,57 @@ public final class VisitorSessions extends AbstractStreamOperator<SessionDelta>
         setCurrentKey(visitor);
         spans.update(saved);
         if (current != null) setCurrentKey(current);
+    }
+
+    /** The operator's output, handing on the changes summed so far before any watermark or status leaves. */
+    private final class HandingOnBeforeWatermarks implements Output<StreamRecord<SessionDelta>> {
+        private final Output<StreamRecord<SessionDelta>> out;
+
+        private HandingOnBeforeWatermarks(Output<StreamRecord<SessionDelta>> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void emitWatermark(Watermark mark) {
+            handOn();
+            out.emitWatermark(mark);
+        }
+
+        @Override
+        public void emitWatermark(WatermarkEvent watermark) {
+            handOn();
+            out.emitWatermark(watermark);
+        }
+
+        @Override
+        public void emitWatermarkStatus(WatermarkStatus status) {
+            handOn();
+            out.emitWatermarkStatus(status);
+        }
+
+        @Override
+        public void collect(StreamRecord<SessionDelta> record) {
+            out.collect(record);
+        }
+
+        @Override
+        public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {
+            out.collect(tag, record);
+        }
+
+        @Override
+        public void emitLatencyMarker(LatencyMarker latencyMarker) {
+            out.emitLatencyMarker(latencyMarker);
+        }
+
+        @Override
+        public void emitRecordAttributes(RecordAttributes recordAttributes) {
+            out.emitRecordAttributes(recordAttributes);
+        }
+
+        @Override
+        public void close() {
+            out.close();
+        }
     }
 }
