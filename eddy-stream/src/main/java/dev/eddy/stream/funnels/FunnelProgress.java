@@ -1,6 +1,7 @@
 package dev.eddy.stream.funnels;
 
 import dev.eddy.model.funnels.Funnels;
+import java.util.Arrays;
 
 /**
  * How far a session got in each funnel, from the funnel step events of its visitor: the rule of
@@ -28,5 +29,33 @@ public final class FunnelProgress {
             i = j;
         }
         return reached;
+    }
+
+    /**
+     * The bits of the events {@code [from, to)}, one session's, with those cleared that can never
+     * again change how far it gets in any funnel: a step's events later than the one that took it.
+     * Events only ever make each step be taken earlier or at the same time (more events, earlier
+     * or equal choices), so such an event is never taken. Keeps a visitor that comes back to the
+     * same pages all session from piling them up.
+     */
+    public static long[] withoutLaterTakes(Funnels funnels, long[] times, long[] bits, int from, int to) {
+        long[] kept = Arrays.copyOfRange(bits, from, to);
+        for (int f = 0; f < funnels.size(); f++) {
+            int steps = funnels.get(f).steps().size();
+            int reached = 0;
+            int i = from;
+            while (i < to && reached < steps) {
+                long together = 0;
+                int j = i;
+                for (; j < to && times[j] == times[i]; j++) together |= bits[j];
+                while (reached < steps && (together & funnels.bit(f, reached)) != 0) {
+                    long taken = funnels.bit(f, reached);
+                    for (int k = j; k < to; k++) kept[k - from] &= ~taken;
+                    reached++;
+                }
+                i = j;
+            }
+        }
+        return kept;
     }
 }

@@ -100,17 +100,19 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         while (from < n && times.end(lasts[from]) < time) from++;
         int to = from;
         while (to < n && firsts[to] - times.gapMs() <= time) to++;
-        SessionSpans withStep = steps == 0 ? this : withStep(time, steps);
         if (to == from + 1 && !ended[from] && firsts[from] <= time) {
             // the common case, an open session going on: its start and so its figures stay, and
             // its funnels' unless the event is of a step
             long last = Math.max(lasts[from], time);
-            List<FunnelDelta> funnelChanges = new ArrayList<>();
-            if (steps != 0 && !frozen[from]) {
-                funnelChanges.addAll(funnelDeltas(funnels, firsts[from], lasts[from], true));
-                funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false));
+            if (steps == 0 || frozen[from]) {
+                return new Change(replaced(from, to, firsts[from], last, events[from] + 1, false, frozen[from]),
+                        List.of(), List.of(), NO_TIMER);
             }
-            return new Change(withStep.replaced(from, to, firsts[from], last, events[from] + 1, false, frozen[from]),
+            SessionSpans withStep = withStep(time, steps);
+            List<FunnelDelta> funnelChanges = new ArrayList<>(funnelDeltas(funnels, firsts[from], lasts[from], true));
+            funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false));
+            return new Change(withStep.settled(firsts[from], last, false, funnels)
+                    .replaced(from, to, firsts[from], last, events[from] + 1, false, false),
                     List.of(), net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero), NO_TIMER);
         }
         long first = time;
@@ -132,8 +134,10 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         // late: a session whose end event time has passed is over at once
         boolean over = watermark >= times.end(last);
         changes.add(SessionDelta.of(first, last, count, over));
+        SessionSpans withStep = steps == 0 || anyFrozen ? this : withStep(time, steps);
         if (!anyFrozen) funnelChanges.addAll(withStep.funnelDeltas(funnels, first, last, false));
-        SessionSpans next = withStep.replaced(from, to, first, last, count, over, anyFrozen);
+        SessionSpans next = withStep.settled(first, last, anyFrozen, funnels)
+                .replaced(from, to, first, last, count, over, anyFrozen);
         return new Change(next, net(changes, SessionDelta::minuteStart, SessionDelta::plus, SessionDelta::isZero),
                 net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero),
                 openPart ? NO_TIMER : next(last, over, times));
@@ -194,6 +198,36 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
                 Arrays.copyOf(keptTimes, steps), Arrays.copyOf(keptBits, steps));
         return new Change(next, net(changes, SessionDelta::minuteStart, SessionDelta::plus, SessionDelta::isZero),
                 List.of(), timer);
+    }
+
+    /**
+     * These spans with the step events of the session from {@code first} to {@code last} cut to
+     * those that may still count: none if it is frozen, else all but later takes of a step taken
+     * ({@link FunnelProgress#withoutLaterTakes}).
+     */
+    private SessionSpans settled(long first, long last, boolean isFrozen, Funnels followed) {
+        int from = 0;
+        while (from < stepTimes.length && stepTimes[from] < first) from++;
+        int to = from;
+        while (to < stepTimes.length && stepTimes[to] <= last) to++;
+        if (from == to) return this;
+        long[] kept = isFrozen ? new long[to - from] : FunnelProgress.withoutLaterTakes(followed, stepTimes, stepBits, from, to);
+        int left = 0;
+        for (long bits : kept) if (bits != 0) left++;
+        if (left == to - from) return this;
+        long[] times = new long[stepTimes.length - (to - from) + left];
+        long[] bits = new long[times.length];
+        System.arraycopy(stepTimes, 0, times, 0, from);
+        System.arraycopy(stepBits, 0, bits, 0, from);
+        int at = from;
+        for (int k = from; k < to; k++) {
+            if (kept[k - from] == 0) continue;
+            times[at] = stepTimes[k];
+            bits[at++] = kept[k - from];
+        }
+        System.arraycopy(stepTimes, to, times, at, stepTimes.length - to);
+        System.arraycopy(stepBits, to, bits, at, stepBits.length - to);
+        return new SessionSpans(firsts, lasts, events, ended, funnels, frozen, times, bits);
     }
 
     /** These spans with one more step event, after those of the same time. */

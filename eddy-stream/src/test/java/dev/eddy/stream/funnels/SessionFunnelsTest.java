@@ -90,6 +90,28 @@ class SessionFunnelsTest {
         }
     }
 
+    /** A visitor coming back to steps it took keeps only the step events that may still count, and its figures. */
+    @Test
+    void stepsTakenAgainLaterAreNotKept() {
+        List<Step> visits = new ArrayList<>(List.of(step(1_000, 0), step(2_000, 1), step(3_000, 2)));
+        for (int i = 0; i < 100; i++) visits.add(step(4_000 + i * 1_000L, i % 3));
+        visits.add(step(500, 3)); // signed up before the home page: it may count once an earlier Home comes
+
+        spans = SessionSpans.none(FUNNELS);
+        List<FunnelDelta> deltas = new ArrayList<>();
+        for (Step visit : visits) {
+            SessionSpans.Change change = spans.add(visit.time(), visit.kind().steps(FUNNELS), Long.MIN_VALUE, TIMES, FUNNELS);
+            spans = change.spans();
+            deltas.addAll(change.funnelDeltas());
+        }
+
+        assertThat(spans.stepTimes()).containsExactly(M + 500, M + 1_000, M + 2_000, M + 3_000);
+        assertThat(SortedFunnels.summed(deltas)).containsExactlyInAnyOrderElementsOf(SortedFunnels.rows(List.of(visits), GAP, FUNNELS));
+        spans = spans.add(M + 100, KINDS.get(0).steps(FUNNELS), Long.MIN_VALUE, TIMES, FUNNELS).spans();
+        assertThat(spans.stepTimes()).as("an earlier home page takes it for both funnels")
+                .containsExactly(M + 100, M + 500, M + 2_000, M + 3_000);
+    }
+
     /**
      * Spans restored under other funnels keep what they counted and count no more; a new span
      * joining one of them takes back what it had counted and counts no more either.
