@@ -26,9 +26,9 @@ import java.util.function.Predicate;
  * that {@link #advance} sees it end and then be forgotten. A span keeps the timer of an open part
  * it grew from; one made of ended spans only or of the event alone asks for its own.
  *
- * <p>Funnels: the visitor's events of funnel steps are kept too, by time, as long as their spans,
- * and each change also says how it moves the funnels' figures ({@link FunnelProgress} says how far
- * a span got). They are kept under the {@link Funnels#id} of the funnels followed; spans restored
+ * <p>Funnels: the visitor's events of funnel steps that may still count are kept too, by time, as
+ * long as their spans, and each change also says how it moves the funnels' figures
+ * ({@link FunnelProgress} says how far a span got). They are kept under the {@link Funnels#id} of the funnels followed; spans restored
  * under other funnels are {@code frozen}: the steps they counted stay counted, no more are
  * counted for them, nor for a span they join.
  *
