@@ -9,6 +9,12 @@ import java.util.Arrays;
  */
 public final class FunnelProgress {
 
+    /** Told of each step taken, with the index just past the millisecond that took it. */
+    @FunctionalInterface
+    private interface Takes {
+        void taken(int step, int after);
+    }
+
     private FunnelProgress() {}
 
     /**
@@ -18,17 +24,7 @@ public final class FunnelProgress {
      * of at most one step of a funnel.
      */
     public static int reached(Funnels funnels, int funnel, long[] times, long[] bits, int from, int to) {
-        int steps = funnels.get(funnel).steps().size();
-        int reached = 0;
-        int i = from;
-        while (i < to && reached < steps) {
-            long together = 0;
-            int j = i;
-            for (; j < to && times[j] == times[i]; j++) together |= bits[j];
-            while (reached < steps && (together & funnels.bit(funnel, reached)) != 0) reached++;
-            i = j;
-        }
-        return reached;
+        return walk(funnels, funnel, times, bits, from, to, (step, after) -> {});
     }
 
     /**
@@ -41,21 +37,27 @@ public final class FunnelProgress {
     public static long[] withoutLaterTakes(Funnels funnels, long[] times, long[] bits, int from, int to) {
         long[] kept = Arrays.copyOfRange(bits, from, to);
         for (int f = 0; f < funnels.size(); f++) {
-            int steps = funnels.get(f).steps().size();
-            int reached = 0;
-            int i = from;
-            while (i < to && reached < steps) {
-                long together = 0;
-                int j = i;
-                for (; j < to && times[j] == times[i]; j++) together |= bits[j];
-                while (reached < steps && (together & funnels.bit(f, reached)) != 0) {
-                    long taken = funnels.bit(f, reached);
-                    for (int k = j; k < to; k++) kept[k - from] &= ~taken;
-                    reached++;
-                }
-                i = j;
-            }
+            int funnel = f;
+            walk(funnels, funnel, times, bits, from, to, (step, after) -> {
+                long taken = funnels.bit(funnel, step);
+                for (int k = after; k < to; k++) kept[k - from] &= ~taken;
+            });
         }
         return kept;
+    }
+
+    /** The rule of {@link #reached}, telling {@code takes} of each step as it is taken; returns how many were. */
+    private static int walk(Funnels funnels, int funnel, long[] times, long[] bits, int from, int to, Takes takes) {
+        int steps = funnels.get(funnel).steps().size();
+        int reached = 0;
+        int i = from;
+        while (i < to && reached < steps) {
+            long together = 0;
+            int j = i;
+            for (; j < to && times[j] == times[i]; j++) together |= bits[j];
+            while (reached < steps && (together & funnels.bit(funnel, reached)) != 0) takes.taken(reached++, j);
+            i = j;
+        }
+        return reached;
     }
 }
