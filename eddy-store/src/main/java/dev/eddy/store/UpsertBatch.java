@@ -1,6 +1,5 @@
 package dev.eddy.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -23,24 +22,15 @@ public final class UpsertBatch {
     /** @param view the view's name, for the error */
     public static <T> void upsertAll(DataSource dataSource, String upsertSql, Binder<T> binder, List<T> rows,
                                      String view) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        Transaction.run(dataSource, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(upsertSql)) {
                 for (T row : rows) {
                     binder.bind(statement, row);
                     statement.addBatch();
                 }
                 statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw new StoreException("upserting into " + view + " failed", e);
-        }
+            return null;
+        }, "upserting into " + view + " failed");
     }
 }

@@ -6,7 +6,7 @@ import dev.eddy.model.EventJson;
 import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.FunnelStep;
 import dev.eddy.model.funnels.Funnels;
-import dev.eddy.store.StoreException;
+import dev.eddy.store.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,22 +37,8 @@ public final class FunnelDefinitions {
      * @return the names of the funnels whose figures started over, in the config's order
      */
     public static List<String> reconcile(DataSource dataSource, Funnels funnels) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                List<String> startedOver = reconcile(connection, funnels);
-                connection.commit();
-                return startedOver;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("reconciling funnel_definitions with the configured funnels failed", e);
-        }
+        return Transaction.run(dataSource, connection -> reconcile(connection, funnels),
+                "reconciling funnel_definitions with the configured funnels failed");
     }
 
     private static List<String> reconcile(Connection connection, Funnels funnels) throws SQLException {
