@@ -111,7 +111,7 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
             SessionSpans withStep = withStep(time, steps);
             List<FunnelDelta> funnelChanges = new ArrayList<>(funnelDeltas(funnels, firsts[from], lasts[from], true));
             funnelChanges.addAll(withStep.funnelDeltas(funnels, firsts[from], last, false));
-            return new Change(withStep.settled(firsts[from], last, false, funnels)
+            return new Change(withStep.settled(firsts[from], last, false, funnels, times.earliestToCome(watermark))
                     .replaced(from, to, firsts[from], last, events[from] + 1, false, false),
                     List.of(), net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero), NO_TIMER);
         }
@@ -136,7 +136,7 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
         changes.add(SessionDelta.of(first, last, count, over));
         SessionSpans withStep = steps == 0 || anyFrozen ? this : withStep(time, steps);
         if (!anyFrozen) funnelChanges.addAll(withStep.funnelDeltas(funnels, first, last, false));
-        SessionSpans next = withStep.settled(first, last, anyFrozen, funnels)
+        SessionSpans next = withStep.settled(first, last, anyFrozen, funnels, times.earliestToCome(watermark))
                 .replaced(from, to, first, last, count, over, anyFrozen);
         return new Change(next, net(changes, SessionDelta::minuteStart, SessionDelta::plus, SessionDelta::isZero),
                 net(funnelChanges, FunnelDelta::key, FunnelDelta::plus, FunnelDelta::isZero),
@@ -202,16 +202,16 @@ public record SessionSpans(long[] firsts, long[] lasts, int[] events, boolean[] 
 
     /**
      * These spans with the step events of the session from {@code first} to {@code last} cut to
-     * those that may still count: none if it is frozen, else all but later takes of a step taken
-     * ({@link FunnelProgress#withoutLaterTakes}).
+     * those that may still count, while no event before {@code earliestToCome} can come: none if it
+     * is frozen, else {@link FunnelProgress#stillCounting}.
      */
-    private SessionSpans settled(long first, long last, boolean isFrozen, Funnels followed) {
+    private SessionSpans settled(long first, long last, boolean isFrozen, Funnels followed, long earliestToCome) {
         int from = 0;
         while (from < stepTimes.length && stepTimes[from] < first) from++;
         int to = from;
         while (to < stepTimes.length && stepTimes[to] <= last) to++;
         if (from == to) return this;
-        long[] kept = isFrozen ? new long[to - from] : FunnelProgress.withoutLaterTakes(followed, stepTimes, stepBits, from, to);
+        long[] kept = isFrozen ? new long[to - from] : FunnelProgress.stillCounting(followed, stepTimes, stepBits, from, to, earliestToCome);
         int left = 0;
         for (long bits : kept) if (bits != 0) left++;
         if (left == to - from) return this;

@@ -38,6 +38,15 @@ public record SessionTimes(long gapMs, long retentionMs) implements Serializable
     }
 
     /**
+     * The earliest time an accepted event may have while event time is at {@code watermark}: one
+     * touching a session forgotten then ({@link #forgottenAt}) would be earlier. No watermark yet
+     * ({@link Long#MIN_VALUE}): any.
+     */
+    public long earliestToCome(long watermark) {
+        return watermark <= Long.MIN_VALUE + retentionMs ? Long.MIN_VALUE : watermark - retentionMs + 1;
+    }
+
+    /**
      * When no accepted event can change the sessions started in a minute any more, given the
      * latest last event time of those sessions: none can start in the minute, nor touch one of them.
      */

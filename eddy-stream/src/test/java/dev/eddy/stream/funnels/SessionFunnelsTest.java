@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,8 @@ class SessionFunnelsTest {
     /**
      * 500 visitors of random steps in random order, event time moving on at random through the
      * timers asked for; with a retention of minutes, and of 20 s, which forgets sessions (and
-     * their steps) while the visitor's later ones go on.
+     * their steps) while the visitor's later ones go on, and settles step events as they fall
+     * behind the earliest time an event may still have.
      */
     @Test
     void theFiguresAreThoseOfTheSortedSessionsWhateverTheOrder() {
@@ -80,8 +83,14 @@ class SessionFunnelsTest {
                 // whole seconds, so that some events share a millisecond
                 for (int i = 0; i < n; i++) visits.add(step(random.nextInt(180) * 1_000L, random.nextInt(KINDS.size())));
                 List<FunnelMetric> expected = SortedFunnels.rows(List.of(visits), GAP, FUNNELS);
-                // late events only within the short retention: none may touch a forgotten session
-                if (times == SHORT_RETENTION) visits.sort(Comparator.comparingLong(Step::time)); else Collections.shuffle(visits, random);
+                // with the short retention, up to 30 s out of order, as the watermark lets none be late
+                if (times == SHORT_RETENTION) {
+                    Map<Step, Long> arrival = new IdentityHashMap<>();
+                    for (Step visit : visits) arrival.put(visit, visit.time() + random.nextInt(30_000));
+                    visits.sort(Comparator.comparing(arrival::get));
+                } else {
+                    Collections.shuffle(visits, random);
+                }
 
                 assertThat(SortedFunnels.summed(run(visits, random, times, true))).as("round %d: %s", round, visits)
                         .containsExactlyInAnyOrderElementsOf(expected);
@@ -99,17 +108,63 @@ class SessionFunnelsTest {
 
         spans = SessionSpans.none(FUNNELS);
         List<FunnelDelta> deltas = new ArrayList<>();
-        for (Step visit : visits) {
-            SessionSpans.Change change = spans.add(visit.time(), visit.kind().steps(FUNNELS), Long.MIN_VALUE, TIMES, FUNNELS);
-            spans = change.spans();
-            deltas.addAll(change.funnelDeltas());
-        }
+        for (Step visit : visits) deltas.addAll(add(visit, Long.MIN_VALUE, TIMES).funnelDeltas());
 
         assertThat(spans.stepTimes()).containsExactly(M + 500, M + 1_000, M + 2_000, M + 3_000);
         assertThat(SortedFunnels.summed(deltas)).containsExactlyInAnyOrderElementsOf(SortedFunnels.rows(List.of(visits), GAP, FUNNELS));
-        spans = spans.add(M + 100, KINDS.get(0).steps(FUNNELS), Long.MIN_VALUE, TIMES, FUNNELS).spans();
+        add(step(100, 0), Long.MIN_VALUE, TIMES);
         assertThat(spans.stepTimes()).as("an earlier home page takes it for both funnels")
                 .containsExactly(M + 100, M + 500, M + 2_000, M + 3_000);
+    }
+
+    /**
+     * A step's events before the one that took it may yet count, while an earlier event of the
+     * step before may still come: here a product view before the home page, then the home page
+     * and another product view, then "Added" between the two: the shop funnel stops at the
+     * product until an earlier home page makes the first product view and "Added" count.
+     */
+    @Test
+    void aStepsEarlierEventsAreKeptWhileTheStepBeforeMayStillBeTakenEarlier() {
+        List<Step> visits = List.of(step(10_000, 1), step(20_000, 0), step(30_000, 1), step(15_000, 2), step(5_000, 0));
+        spans = SessionSpans.none(FUNNELS);
+        List<FunnelDelta> deltas = new ArrayList<>();
+        for (Step visit : visits.subList(0, 4)) deltas.addAll(add(visit, M, TIMES).funnelDeltas());
+        assertThat(SortedFunnels.summed(deltas)).contains(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 1L, 0L)));
+
+        deltas.addAll(add(visits.get(4), M, TIMES).funnelDeltas());
+        assertThat(SortedFunnels.summed(deltas)).containsExactlyInAnyOrderElementsOf(SortedFunnels.rows(List.of(visits), GAP, FUNNELS))
+                .contains(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 1L, 1L)));
+    }
+
+    /**
+     * A visitor sending events of a step it never reaches, all in one long session, keeps only
+     * those an event still to come could make count: the ones no earlier than it may be.
+     */
+    @Test
+    void stepsNotReachedAreKeptOnlyWhileAnEarlierStepMayStillCome() {
+        spans = SessionSpans.none(FUNNELS);
+        List<Step> visits = new ArrayList<>();
+        List<FunnelDelta> deltas = new ArrayList<>();
+        long watermark = Long.MIN_VALUE;
+        for (int i = 0; i < 2_000; i++) {
+            visits.add(step(i * 1_000L, 2)); // "Added" without "Home" or "Product", a second apart
+            watermark = M + i * 1_000L - 1_000;
+            deltas.addAll(add(visits.get(i), watermark, TIMES).funnelDeltas());
+        }
+        long earliestToCome = TIMES.earliestToCome(watermark);
+        assertThat(spans.size()).isEqualTo(1);
+        assertThat(earliestToCome).isEqualTo(M + 1_338_001);
+        assertThat(spans.stepTimes()).as("those of the last 661 s").hasSize(661).startsWith(M + 1_339_000).endsWith(M + 1_999_000);
+
+        // as early as they may still come, a home page and a product before the earliest "Added" kept
+        visits.add(new Step(earliestToCome, KINDS.get(0)));
+        visits.add(new Step(earliestToCome + 1, KINDS.get(1)));
+        for (Step visit : visits.subList(visits.size() - 2, visits.size())) deltas.addAll(add(visit, watermark, TIMES).funnelDeltas());
+
+        assertThat(SortedFunnels.summed(deltas)).containsExactlyInAnyOrderElementsOf(SortedFunnels.rows(List.of(visits), GAP, FUNNELS))
+                .contains(new FunnelMetric("shop", Instant.ofEpochMilli(M), List.of(1L, 1L, 1L)));
+        assertThat(spans.stepTimes()).as("the three steps taken, each settled only once event time passes it")
+                .containsExactly(earliestToCome, earliestToCome + 1, M + 1_339_000);
     }
 
     /**
@@ -138,6 +193,13 @@ class SessionFunnelsTest {
         assertThat(joined.spans().frozen()).containsExactly(true);
     }
 
+    /** Adds the visit to the spans; what it changed. */
+    private SessionSpans.Change add(Step visit, long watermark, SessionTimes times) {
+        SessionSpans.Change change = spans.add(visit.time(), visit.kind().steps(FUNNELS), watermark, times, FUNNELS);
+        spans = change.spans();
+        return change;
+    }
+
     private static Step step(long offset, int kind) {
         return new Step(M + offset, KINDS.get(kind));
     }
@@ -148,13 +210,17 @@ class SessionFunnelsTest {
         List<FunnelDelta> deltas = new ArrayList<>();
         TreeSet<Long> timers = new TreeSet<>();
         long watermark = moving ? M : Long.MIN_VALUE;
-        for (Step visit : visits) {
+        long[] earliestLeft = new long[visits.size() + 1];
+        earliestLeft[visits.size()] = Long.MAX_VALUE;
+        for (int i = visits.size() - 1; i >= 0; i--) earliestLeft[i] = Math.min(visits.get(i).time(), earliestLeft[i + 1]);
+        for (int i = 0; i < visits.size(); i++) {
+            Step visit = visits.get(i);
             if (moving) watermark += random.nextInt(30_000);
-            // with the short retention, never past a visit: it could touch a session forgotten
-            if (times == SHORT_RETENTION) watermark = Math.min(watermark, visit.time());
+            // with the short retention, never so far that a visit still to come would be late
+            if (times == SHORT_RETENTION) watermark = Math.min(watermark, earliestLeft[i] + times.retentionMs() - 1);
+            assertThat(times.earliestToCome(watermark)).isLessThanOrEqualTo(visit.time());
             fireTimersUpTo(watermark, timers, times);
-            SessionSpans.Change change = spans.add(visit.time(), visit.kind().steps(FUNNELS), watermark, times, FUNNELS);
-            spans = change.spans();
+            SessionSpans.Change change = add(visit, watermark, times);
             deltas.addAll(change.funnelDeltas());
             if (change.timer() != SessionSpans.NO_TIMER) timers.add(change.timer());
         }
