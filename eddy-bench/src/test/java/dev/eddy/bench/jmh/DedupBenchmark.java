@@ -65,7 +65,8 @@ public class DedupBenchmark {
     @Benchmark
     public void first() throws Exception {
         AnalyticsEvent sample = events[(int) (sequence % events.length)];
-        AnalyticsEvent fresh = new AnalyticsEvent("new-" + sequence++, sample.series(), sample.page(), sample.userKey(),
+        // as long as a real key (a UUID messageId), which the filters hash
+        AnalyticsEvent fresh = new AnalyticsEvent(sample.dedupKey() + sequence++, sample.series(), sample.page(), sample.userKey(),
                 sample.visitorKey(), sample.funnelSteps(), sample.timestampMillis(), sample.eventJson());
         harness.processElement(new StreamRecord<>(fresh, fresh.timestampMillis()));
         harness.getOutput().clear();

@@ -4,6 +4,7 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import dev.eddy.stream.event.AnalyticsEvent;
 import dev.eddy.stream.time.DurationChecks;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -50,8 +51,13 @@ public final class Deduplicator extends AbstractStreamOperator<AnalyticsEvent>
 
     private static final String SEEN = "seen";
 
-    /** The 64-bit key hashes the filters keep: two keys sharing one are both looked up, no worse. */
-    private static final HashFunction KEY_HASH = Hashing.murmur3_128();
+    /**
+     * The 64-bit key hashes the filters keep: two keys sharing one are both looked up, no worse.
+     * FarmHash's fingerprint of the key's UTF-8 bytes, taken whole: a streaming hash fed the key
+     * char by char took some ten times as long (360 against 36 ns for a UUID), on every event.
+     * The filters are never checkpointed (a restore files the keys again), so the hash may change.
+     */
+    private static final HashFunction KEY_HASH = Hashing.farmHashFingerprint64();
 
     private final long ttlMillis;
     private transient ValueState<Boolean> seen;
@@ -118,7 +124,7 @@ public final class Deduplicator extends AbstractStreamOperator<AnalyticsEvent>
     }
 
     private static long hash(String key) {
-        return KEY_HASH.hashUnencodedChars(key).asLong();
+        return KEY_HASH.hashBytes(key.getBytes(StandardCharsets.UTF_8)).asLong();
     }
 
     @Override
