@@ -15,13 +15,9 @@ import dev.eddy.server.health.Readiness;
 import dev.eddy.server.ingest.IngestRoutes;
 import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
-import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.funnels.FunnelDefinitions;
-import dev.eddy.store.funnels.FunnelsQuery;
-import dev.eddy.store.metrics.MetricsQuery;
-import dev.eddy.store.metrics.MinuteView;
-import dev.eddy.store.sessions.SessionsQuery;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -184,10 +180,7 @@ public final class EddyRuntime implements AutoCloseable {
 
         EddyServer server = own(new EddyServer(
                 new IngestRoutes(publisher, new HashSet<>(keys.writeKeys()), config.ingest(), registry, Clock.systemUTC()),
-                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
-                        new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
-                        new SessionsQuery(store.dataSource()),
-                        new FunnelsQuery(store.dataSource()), funnels,
+                new QueryRoutes(new ViewReads(store.dataSource(), config.query().timeout()), funnels,
                         new HashSet<>(keys.readKeys()), config.query().maxRange(), Clock.systemUTC()),
                 readiness, registry).start("0.0.0.0", config.server().port()));
 

@@ -13,12 +13,8 @@ import dev.eddy.server.health.Readiness;
 import dev.eddy.server.ingest.IngestRoutes;
 import dev.eddy.server.query.QueryRoutes;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
-import dev.eddy.store.alerts.AlertsQuery;
-import dev.eddy.store.funnels.FunnelsQuery;
-import dev.eddy.store.metrics.MetricsQuery;
-import dev.eddy.store.metrics.MinuteView;
-import dev.eddy.store.sessions.SessionsQuery;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -51,8 +47,14 @@ final class RunningServer implements AutoCloseable {
     final ViewStore store;
     final EddyServer server;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Duration queryTimeout;
 
     RunningServer(Path dir, Clock clock, EddyConfig.Ingest limits, Duration produceTimeout) {
+        this(dir, clock, limits, produceTimeout, EddyConfig.defaults().query().timeout());
+    }
+
+    RunningServer(Path dir, Clock clock, EddyConfig.Ingest limits, Duration produceTimeout, Duration queryTimeout) {
+        this.queryTimeout = queryTimeout;
         broker = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
         try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
             admin.ensureTopics(TopicPlan.defaults());
@@ -72,10 +74,7 @@ final class RunningServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         return new EddyServer(
                 new IngestRoutes(publisher, Set.of(WRITE_KEY), limits, registry, clock),
-                new QueryRoutes(new MetricsQuery(store.dataSource(), MinuteView.EVENTS),
-                        new MetricsQuery(store.dataSource(), MinuteView.PAGES), new AlertsQuery(store.dataSource()),
-                        new SessionsQuery(store.dataSource()),
-                        new FunnelsQuery(store.dataSource()), funnels,
+                new QueryRoutes(new ViewReads(store.dataSource(), queryTimeout), funnels,
                         Set.of(READ_KEY), EddyConfig.defaults().query().maxRange(), clock),
                 new Readiness().add("kafka", broker::isRunning), registry).start("127.0.0.1", 0);
     }

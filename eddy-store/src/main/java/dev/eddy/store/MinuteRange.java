@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Reads the rows of a view whose {@code minute_start} lies in [from, to), optionally of one name
@@ -51,23 +50,23 @@ public final class MinuteRange {
      *
      * @throws TooManyRows when more match
      */
-    public static <T> List<T> readCapped(DataSource dataSource, String select, String nameColumn, Instant from,
+    public static <T> List<T> readCapped(ViewReads reads, String select, String nameColumn, Instant from,
                                          Instant to, Optional<String> name, RowReader<T> reader, String view) {
-        return readCapped(dataSource, select, nameColumn, from, to, name, "", reader, view);
+        return readCapped(reads, select, nameColumn, from, to, name, "", reader, view);
     }
 
     /**
-     * As {@link #readCapped(DataSource, String, String, Instant, Instant, Optional, RowReader, String)},
+     * As {@link #readCapped(ViewReads, String, String, Instant, Instant, Optional, RowReader, String)},
      * of the rows {@code grouping} makes of them, so that a view of several rows a minute can answer a
      * row a minute, and the cap counts those.
      *
      * @param grouping what follows the condition, e.g. {@code GROUP BY minute_start ORDER BY minute_start}
      * @throws TooManyRows when more match
      */
-    public static <T> List<T> readCapped(DataSource dataSource, String select, String nameColumn, Instant from,
+    public static <T> List<T> readCapped(ViewReads reads, String select, String nameColumn, Instant from,
                                          Instant to, Optional<String> name, String grouping, RowReader<T> reader,
                                          String view) {
-        List<T> rows = read(dataSource, select, nameColumn, from, to, name, grouping, MAX_ROWS, reader, view);
+        List<T> rows = read(reads, select, nameColumn, from, to, name, grouping, MAX_ROWS, reader, view);
         if (rows.size() > MAX_ROWS) throw new TooManyRows();
         return rows;
     }
@@ -77,13 +76,14 @@ public final class MinuteRange {
      * @param nameColumn the column {@code name} is compared with; null for a view without names
      * @param limit the most rows the caller answers with; up to {@code limit + 1} are returned
      * @param view the view's name, for the error
+     * @throws ViewReads.QueryTimedOut when the read runs longer than the reads' timeout
      */
-    public static <T> List<T> read(DataSource dataSource, String select, String nameColumn, Instant from, Instant to,
+    public static <T> List<T> read(ViewReads reads, String select, String nameColumn, Instant from, Instant to,
                                    Optional<String> name, int limit, RowReader<T> reader, String view) {
-        return read(dataSource, select, nameColumn, from, to, name, "", limit, reader, view);
+        return read(reads, select, nameColumn, from, to, name, "", limit, reader, view);
     }
 
-    private static <T> List<T> read(DataSource dataSource, String select, String nameColumn, Instant from, Instant to,
+    private static <T> List<T> read(ViewReads reads, String select, String nameColumn, Instant from, Instant to,
                                     Optional<String> name, String grouping, int limit, RowReader<T> reader,
                                     String view) {
         Objects.requireNonNull(from, "from");
@@ -93,8 +93,8 @@ public final class MinuteRange {
                 + (name.isPresent() ? " AND " + nameColumn + " = ?" : "")
                 + (grouping.isEmpty() ? "" : " " + grouping);
         List<T> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = reads.dataSource().getConnection();
+                PreparedStatement statement = reads.prepare(connection, sql)) {
             statement.setMaxRows(limit + 1);
             bind(statement, from, to);
             if (name.isPresent()) statement.setString(3, name.get());
@@ -102,7 +102,7 @@ public final class MinuteRange {
                 while (result.next()) rows.add(reader.read(result));
             }
         } catch (SQLException e) {
-            throw new StoreException("reading " + view + " failed", e);
+            throw reads.failure(view, e);
         }
         return rows;
     }

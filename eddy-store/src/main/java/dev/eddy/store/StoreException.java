@@ -1,7 +1,7 @@
 package dev.eddy.store;
 
 /** A read or write of the views failed in the database. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {
         super(message, cause);

@@ -229,6 +229,12 @@ public final class ConfigLoader {
             errors.add("stream.sessionGap: must be from 10s to 1d, got " + Durations.format(gap));
         }
         positive(errors, "query.maxRange", c.query().maxRange());
+        Duration timeout = c.query().timeout();
+        // JDBC times a statement in whole seconds
+        if (timeout.toMillis() % 1000 != 0 || timeout.compareTo(Duration.ofSeconds(1)) < 0
+                || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            errors.add("query.timeout: must be whole seconds from 1s to 1h, got " + Durations.format(timeout));
+        }
         if (c.stream().allowedLateness().isNegative()) errors.add("stream.allowedLateness: must not be negative");
         if (c.ingest().maxFutureSkew().isNegative()) errors.add("ingest.maxFutureSkew: must not be negative");
         if (c.kafka().retention().compareTo(c.stream().dedupWindow()) < 0) {

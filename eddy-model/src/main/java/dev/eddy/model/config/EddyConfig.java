@@ -92,8 +92,14 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
         }
     }
 
-    /** Query API limits. */
-    public record Query(@JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxRange) {}
+    /**
+     * Query API limits.
+     *
+     * @param maxRange the longest range one query may ask for
+     * @param timeout the longest a query of the views may run in the database, whole seconds
+     */
+    public record Query(@JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration maxRange,
+                        @JsonDeserialize(using = Durations.Reader.class) @JsonSerialize(using = Durations.Writer.class) Duration timeout) {}
 
     /**
      * A webhook handler, by name under {@code handlers}: the events (or alerts) it takes and the
@@ -157,7 +163,7 @@ public record EddyConfig(String dataDir, Server server, Kafka kafka, Flink flink
                 new Alerts(Duration.ofMinutes(30), 4.0, 10, Duration.ofMinutes(1)),
                 new Ingest(Duration.ofMinutes(10), 0),
                 new Store("", "", ""),
-                new Query(Duration.ofDays(31)),
+                new Query(Duration.ofDays(31), Duration.ofSeconds(10)),
                 Map.of(),
                 Map.of());
     }

@@ -289,6 +289,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theQueryTimeoutIsWholeSecondsFromOneToAnHour() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).query().timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ConfigLoader.load(null, Map.of("EDDY_QUERY_TIMEOUT", "1m"), Map.of()).query().timeout())
+                .isEqualTo(Duration.ofMinutes(1));
+        for (String bad : List.of("500ms", "1500ms", "0s", "2h")) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("EDDY_QUERY_TIMEOUT", bad), Map.of()))
+                    .as(bad).hasMessage("invalid configuration: query.timeout: must be whole seconds from 1s to 1h, got " + bad);
+        }
+    }
+
+    @Test
     void theSessionGapIsCheckedByKey() {
         assertThat(ConfigLoader.load(null, Map.of(), Map.of()).stream().sessionGap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(ConfigLoader.load(null, Map.of("EDDY_STREAM_SESSION_GAP", "10s"), Map.of()).stream().sessionGap())

@@ -16,4 +16,9 @@ final class QueryError extends RuntimeException {
     static Map<String, Object> body(String field, String message) {
         return Map.of("success", false, "errors", List.of(Map.of("field", field, "message", message)));
     }
+
+    /** The query API's error body for a failure of no field of the request. */
+    static Map<String, Object> body(String message) {
+        return Map.of("success", false, "errors", List.of(Map.of("message", message)));
+    }
 }

@@ -2,14 +2,18 @@ package dev.eddy.server.query;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.eddy.model.alerts.Alert;
+import dev.eddy.model.config.Durations;
 import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.StoreException;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.alerts.AlertsQuery;
 import dev.eddy.store.funnels.FunnelsQuery;
 import dev.eddy.store.metrics.MetricsQuery;
+import dev.eddy.store.metrics.MinuteView;
 import dev.eddy.store.metrics.Total;
 import dev.eddy.store.sessions.SessionsQuery;
 import io.javalin.Javalin;
@@ -26,12 +30,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The query API over the views, and its live feed, guarded by read keys ({@code Authorization:
  * Bearer <key>}).
  */
 public final class QueryRoutes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
+    /** Seconds a client should wait before asking again while the views' database fails. */
+    private static final String RETRY_AFTER_SECONDS = "5";
     /** Pages {@code /v1/pages/top} ranks when the request does not say. */
     static final int DEFAULT_TOP = 10;
 
@@ -47,19 +56,16 @@ public final class QueryRoutes implements AutoCloseable {
     private final LiveFeed live;
 
     /**
-     * @param events the query of {@link dev.eddy.store.metrics.MinuteView#EVENTS}
-     * @param pages the query of {@link dev.eddy.store.metrics.MinuteView#PAGES}
-     * @param funnels the configured funnels, those the analytics job counts into {@code funnelsView}
+     * @param reads the views, each query given the reads' timeout
+     * @param funnels the configured funnels, those the analytics job counts into the funnels view
      * @param clock what "now" is for the live feed's window
      */
-    public QueryRoutes(MetricsQuery events, MetricsQuery pages, AlertsQuery alerts, SessionsQuery sessions,
-                       FunnelsQuery funnelsView, Funnels funnels, Set<String> readKeys, Duration maxRange,
-                       Clock clock) {
-        this.events = events;
-        this.pages = pages;
-        this.alerts = alerts;
-        this.sessions = sessions;
-        this.funnelsView = funnelsView;
+    public QueryRoutes(ViewReads reads, Funnels funnels, Set<String> readKeys, Duration maxRange, Clock clock) {
+        this.events = new MetricsQuery(reads, MinuteView.EVENTS);
+        this.pages = new MetricsQuery(reads, MinuteView.PAGES);
+        this.alerts = new AlertsQuery(reads);
+        this.sessions = new SessionsQuery(reads);
+        this.funnelsView = new FunnelsQuery(reads);
         funnels.list().forEach(funnel -> this.funnels.put(funnel.name(), funnel));
         this.readKeys = new ReadKeys(readKeys);
         this.maxRange = maxRange;
@@ -124,6 +130,22 @@ public final class QueryRoutes implements AutoCloseable {
             liveStream.handle(ctx);
         });
         app.exception(QueryError.class, (e, ctx) -> ctx.status(400).json(QueryError.body(e.field, e.getMessage())));
+        // 503 as Prometheus answers a query out of time: the server's limit, not the request's fault
+        app.exception(ViewReads.QueryTimedOut.class, (e, ctx) -> ctx.status(503).json(QueryError.body("to",
+                "the query ran longer than " + Durations.format(e.timeout()) + " (query.timeout): narrow the range")));
+        app.exception(StoreException.class, (e, ctx) -> {
+            // the message only: a database down fails every panel of every dashboard open, every 10 s
+            LOG.warn("{}: {}", e.getMessage(), rootMessage(e));
+            ctx.status(503).header("Retry-After", RETRY_AFTER_SECONDS)
+                    .json(QueryError.body("the views' database failed to answer, retry later: " + rootMessage(e)));
+        });
+    }
+
+    /** The innermost cause's message: the database's or the pool's own words. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        return String.valueOf(root.getMessage());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.eddy.store.alerts;
 
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.ViewReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /** Reads the alerts view. */
 public final class AlertsQuery {
@@ -31,10 +31,10 @@ public final class AlertsQuery {
     /** Most alerts one query returns: a range with more is one to narrow. */
     public static final int MAX_ROWS = 10_000;
 
-    private final DataSource dataSource;
+    private final ViewReads reads;
 
-    public AlertsQuery(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    public AlertsQuery(ViewReads reads) {
+        this.reads = Objects.requireNonNull(reads, "reads");
     }
 
     /**
@@ -43,7 +43,7 @@ public final class AlertsQuery {
      * @throws TooManyAlerts when more than {@link #MAX_ROWS} match
      */
     public List<Alert> alerts(Instant from, Instant to, Optional<String> series) {
-        List<Alert> alerts = MinuteRange.read(dataSource, SELECT, "series", from, to, series, MAX_ROWS,
+        List<Alert> alerts = MinuteRange.read(reads, SELECT, "series", from, to, series, MAX_ROWS,
                 AlertsQuery::alert, "alerts");
         if (alerts.size() > MAX_ROWS) throw new TooManyAlerts();
         alerts.sort(ORDER);

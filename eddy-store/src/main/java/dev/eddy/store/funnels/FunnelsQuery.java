@@ -3,6 +3,7 @@ package dev.eddy.store.funnels;
 import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.FunnelMetric;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.ViewReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,15 +14,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import javax.sql.DataSource;
 
 /** Reads the funnels view. */
 public final class FunnelsQuery {
 
-    private final DataSource dataSource;
+    private final ViewReads reads;
 
-    public FunnelsQuery(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    public FunnelsQuery(ViewReads reads) {
+        this.reads = Objects.requireNonNull(reads, "reads");
     }
 
     /**
@@ -43,7 +43,7 @@ public final class FunnelsQuery {
         String select = "SELECT minute_start, " + IntStream.range(0, steps)
                 .mapToObj(step -> "MAX(CASE WHEN step = " + step + " THEN sessions ELSE 0 END)")
                 .collect(Collectors.joining(", ")) + " FROM funnel_metrics";
-        List<FunnelMetric> minutes = MinuteRange.readCapped(dataSource, select, "funnel", from, to,
+        List<FunnelMetric> minutes = MinuteRange.readCapped(reads, select, "funnel", from, to,
                 Optional.of(funnel), "GROUP BY minute_start ORDER BY minute_start",
                 row -> row(funnel, steps, row), "funnel_metrics");
         minutes.removeIf(minute -> minute.reached().stream().allMatch(sessions -> sessions == 0));

@@ -2,7 +2,7 @@ package dev.eddy.store.metrics;
 
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.MinuteRange;
-import dev.eddy.store.StoreException;
+import dev.eddy.store.ViewReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import javax.sql.DataSource;
 
 /** Reads a per-minute view: its rows, and its names with the highest counts over a range. */
 public final class MetricsQuery {
@@ -38,13 +37,13 @@ public final class MetricsQuery {
     /** Rows of a ranking the database hands over at a time (see {@link #top}). */
     private static final int FETCH_SIZE = 1000;
 
-    private final DataSource dataSource;
+    private final ViewReads reads;
     private final MinuteView view;
     private final String select;
     private final String ranking;
 
-    public MetricsQuery(DataSource dataSource, MinuteView view) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    public MetricsQuery(ViewReads reads, MinuteView view) {
+        this.reads = Objects.requireNonNull(reads, "reads");
         this.view = Objects.requireNonNull(view, "view");
         this.select = "SELECT minute_start, " + view.nameColumn() + ", event_count, users, is_final FROM "
                 + view.table();
@@ -62,7 +61,7 @@ public final class MetricsQuery {
      * @throws MinuteRange.TooManyRows when more than {@link MinuteRange#MAX_ROWS} rows match
      */
     public List<MinuteMetric> perMinute(Instant from, Instant to, Optional<String> name) {
-        List<MinuteMetric> metrics = MinuteRange.readCapped(dataSource, select, view.nameColumn(), from, to, name,
+        List<MinuteMetric> metrics = MinuteRange.readCapped(reads, select, view.nameColumn(), from, to, name,
                 MetricsQuery::metric, view.table());
         metrics.sort(ORDER);
         return metrics;
@@ -78,16 +77,17 @@ public final class MetricsQuery {
      * #FETCH_SIZE} pieces only inside a transaction, hence the one opened here.
      *
      * @param n 1 to {@link #MAX_TOP}
+     * @throws ViewReads.QueryTimedOut when the ranking runs longer than the reads' timeout
      */
     public List<Total> top(Instant from, Instant to, int n) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         if (n < 1 || n > MAX_TOP) throw new IllegalArgumentException("n must be 1 to " + MAX_TOP + ", got " + n);
         PriorityQueue<Total> best = new PriorityQueue<>(n + 1, RANK.reversed());
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = reads.dataSource().getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(ranking)) {
+            try (PreparedStatement statement = reads.prepare(connection, ranking)) {
                 statement.setFetchSize(FETCH_SIZE);
                 MinuteRange.bind(statement, from, to);
                 statement.setInt(3, n);
@@ -102,7 +102,7 @@ public final class MetricsQuery {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StoreException("ranking " + view.table() + " failed", e);
+            throw reads.failure(view.table(), e);
         }
         List<Total> ranked = new ArrayList<>(best);
         ranked.sort(RANK);

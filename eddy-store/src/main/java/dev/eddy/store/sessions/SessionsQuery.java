@@ -2,6 +2,7 @@ package dev.eddy.store.sessions;
 
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.ViewReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /** Reads the sessions view. */
 public final class SessionsQuery {
@@ -18,10 +18,10 @@ public final class SessionsQuery {
     private static final String SELECT =
             "SELECT minute_start, sessions, ended, length_millis, events, bounces FROM session_metrics";
 
-    private final DataSource dataSource;
+    private final ViewReads reads;
 
-    public SessionsQuery(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    public SessionsQuery(ViewReads reads) {
+        this.reads = Objects.requireNonNull(reads, "reads");
     }
 
     /**
@@ -33,7 +33,7 @@ public final class SessionsQuery {
      * @throws MinuteRange.TooManyRows when more than {@link MinuteRange#MAX_ROWS} rows match
      */
     public SessionsInRange minutes(Instant from, Instant to) {
-        List<SessionMetric> minutes = MinuteRange.readCapped(dataSource, SELECT, null, from, to, Optional.empty(),
+        List<SessionMetric> minutes = MinuteRange.readCapped(reads, SELECT, null, from, to, Optional.empty(),
                 SessionsQuery::row, "session_metrics");
         minutes.removeIf(minute -> minute.sessions() == 0);
         minutes.sort(Comparator.comparing(SessionMetric::start));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eddy.model.alerts.Alert;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,7 @@ abstract class AlertsStoreContract {
     @BeforeEach
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
-        query = new AlertsQuery(store.dataSource());
+        query = new AlertsQuery(ViewReads.of(store.dataSource()));
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.funnels.FunnelMetric;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.testing.PostgresExtension;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ class FunnelsSinkIT {
     }
 
     private static List<FunnelMetric> readAll(ViewStore store) {
-        FunnelsQuery query = new FunnelsQuery(store.dataSource());
+        FunnelsQuery query = new FunnelsQuery(ViewReads.of(store.dataSource()));
         List<FunnelMetric> rows = new ArrayList<>();
         for (String funnel : List.of("checkout", "signup")) {
             rows.addAll(query.minutes(funnel, STEPS.get(funnel), T0, T0.plusSeconds(3600)));

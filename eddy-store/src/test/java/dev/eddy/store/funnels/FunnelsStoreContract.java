@@ -9,6 +9,7 @@ import dev.eddy.model.funnels.FunnelStep;
 import dev.eddy.model.funnels.Funnels;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,7 +49,7 @@ abstract class FunnelsStoreContract {
     @BeforeEach
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
-        query = new FunnelsQuery(store.dataSource());
+        query = new FunnelsQuery(ViewReads.of(store.dataSource()));
     }
 
     @AfterEach

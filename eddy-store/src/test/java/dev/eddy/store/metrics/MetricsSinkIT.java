@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.testing.PostgresExtension;
 import java.nio.file.Path;
@@ -178,6 +179,6 @@ class MetricsSinkIT {
     }
 
     private static List<MinuteMetric> readAll(ViewStore store, MinuteView view) {
-        return new MetricsQuery(store.dataSource(), view).perMinute(T0, END, Optional.empty());
+        return new MetricsQuery(ViewReads.of(store.dataSource()), view).perMinute(T0, END, Optional.empty());
     }
 }

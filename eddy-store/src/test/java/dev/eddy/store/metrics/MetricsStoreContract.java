@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.model.metrics.MinuteMetric;
 import dev.eddy.model.metrics.ViewLimits;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,11 +40,14 @@ abstract class MetricsStoreContract {
     /** A database that no test has used yet. */
     abstract DatabaseAddress freshDatabase() throws Exception;
 
+    /** Makes every read of {@code table} take longer than a second, until closed. */
+    abstract AutoCloseable slowingReads(DatabaseAddress address, String table) throws SQLException;
+
     @BeforeEach
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
-        query = new MetricsQuery(store.dataSource(), MinuteView.EVENTS);
-        pages = new MetricsQuery(store.dataSource(), MinuteView.PAGES);
+        query = new MetricsQuery(ViewReads.of(store.dataSource()), MinuteView.EVENTS);
+        pages = new MetricsQuery(ViewReads.of(store.dataSource()), MinuteView.PAGES);
     }
 
     @AfterEach
@@ -61,6 +66,26 @@ abstract class MetricsStoreContract {
         try (ViewStore reopened = ViewStore.open(store.address())) {
             assertThat(appliedMigrations(reopened)).containsExactly("1", "2", "3", "4", "5");
         }
+    }
+
+    /** A read the database cannot answer within the reads' timeout fails, naming the view and the time. */
+    @Test
+    void aReadOutOfTimeSaysSoAndTheNextAnswers() throws Exception {
+        List<MinuteMetric> rows = List.of(new MinuteMetric(minute(0), "/docs", 2, 1, true),
+                new MinuteMetric(minute(0), "/home", 3, 2, true));
+        MetricsUpsert.upsertAll(store.dataSource(), MinuteView.PAGES, rows);
+        MetricsQuery impatient = new MetricsQuery(new ViewReads(store.dataSource(), Duration.ofSeconds(1)), MinuteView.PAGES);
+
+        try (AutoCloseable slow = slowingReads(store.address(), MinuteView.PAGES.table())) {
+            assertThatThrownBy(() -> impatient.perMinute(minute(0), minute(1), Optional.empty()))
+                    .isInstanceOf(ViewReads.QueryTimedOut.class)
+                    .hasMessage("reading page_metrics took longer than 1 s");
+            assertThatThrownBy(() -> impatient.top(minute(0), minute(1), 10))
+                    .isInstanceOf(ViewReads.QueryTimedOut.class)
+                    .hasMessage("reading page_metrics took longer than 1 s");
+        }
+        assertThat(impatient.perMinute(minute(0), minute(1), Optional.empty())).isEqualTo(rows);
+        assertThat(impatient.top(minute(0), minute(1), 10)).containsExactly(new Total("/home", 3), new Total("/docs", 2));
     }
 
     @Test
@@ -184,7 +209,7 @@ abstract class MetricsStoreContract {
             MinuteMetric row = new MinuteMetric(Instant.parse("2024-04-07T01:59:00Z"), "page", 8, 5, true);
             MetricsUpsert.upsertAll(zoned.dataSource(), MinuteView.EVENTS, List.of(row));
 
-            assertThat(new MetricsQuery(zoned.dataSource(), MinuteView.EVENTS).perMinute(
+            assertThat(new MetricsQuery(ViewReads.of(zoned.dataSource()), MinuteView.EVENTS).perMinute(
                             row.start(), row.start().plusSeconds(60), Optional.empty()))
                     .containsExactly(row);
         } finally {
@@ -205,7 +230,7 @@ abstract class MetricsStoreContract {
 
         try (ViewStore views = ViewStore.open(shared)) {
             MetricsUpsert.upsertAll(views.dataSource(), MinuteView.EVENTS, List.of(new MinuteMetric(T0, "page", 1, 1, false)));
-            assertThat(new MetricsQuery(views.dataSource(), MinuteView.EVENTS).perMinute(T0, minute(1), Optional.empty()))
+            assertThat(new MetricsQuery(ViewReads.of(views.dataSource()), MinuteView.EVENTS).perMinute(T0, minute(1), Optional.empty()))
                     .containsExactly(new MinuteMetric(T0, "page", 1, 1, false));
             assertThat(appliedMigrations(views)).containsExactly("0", "1", "2", "3", "4", "5");
         }

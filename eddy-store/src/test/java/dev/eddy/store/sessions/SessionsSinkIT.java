@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.store.DatabaseAddress;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import dev.eddy.store.testing.PostgresExtension;
 import java.nio.file.Path;
@@ -105,6 +106,6 @@ class SessionsSinkIT {
     }
 
     private static List<SessionMetric> readAll(ViewStore store) {
-        return new SessionsQuery(store.dataSource()).minutes(T0, T0.plusSeconds(3600)).minutes();
+        return new SessionsQuery(ViewReads.of(store.dataSource())).minutes(T0, T0.plusSeconds(3600)).minutes();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eddy.model.sessions.SessionMetric;
 import dev.eddy.store.DatabaseAddress;
 import dev.eddy.store.MinuteRange;
+import dev.eddy.store.ViewReads;
 import dev.eddy.store.ViewStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ abstract class SessionsStoreContract {
     @BeforeEach
     void openStore() throws Exception {
         store = ViewStore.open(freshDatabase());
-        query = new SessionsQuery(store.dataSource());
+        query = new SessionsQuery(ViewReads.of(store.dataSource()));
     }
 
     @AfterEach
