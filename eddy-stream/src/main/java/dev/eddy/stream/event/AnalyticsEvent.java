@@ -4,6 +4,7 @@ import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
 import dev.eddy.model.funnels.Funnels;
 import dev.eddy.model.metrics.ViewLimits;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What the analytics job carries per event: the canonical {@link Event} holds Jackson trees that
@@ -20,6 +21,7 @@ import dev.eddy.model.metrics.ViewLimits;
  * @param timestampMillis event time, epoch milliseconds
  * @param eventJson the canonical JSON of the event, as read from {@code eddy.events}
  */
+@TypeInfo(AnalyticsEventSerializer.Factory.class)
 public record AnalyticsEvent(
         String dedupKey, String series, String page, String userKey, String visitorKey, long funnelSteps,
         long timestampMillis, byte[] eventJson) {

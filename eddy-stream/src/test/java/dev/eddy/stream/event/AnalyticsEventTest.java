@@ -17,7 +17,9 @@ import dev.eddy.stream.sessions.SessionDelta;
 import dev.eddy.stream.sessions.SessionSpans;
 import dev.eddy.stream.sessions.SessionTally;
 import dev.eddy.stream.sessions.Visit;
+import dev.eddy.stream.sessions.VisitSerializer;
 import java.time.Instant;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
@@ -104,10 +106,18 @@ class AnalyticsEventTest {
     @Test
     void everyTypeOnTheWireIsAFlinkPojoNotAKryoGenericType() {
         for (Class<?> type : new Class<?>[] {
-                AnalyticsEvent.class, LateEvent.class, WindowKey.class, MinuteTally.class, MinuteMetric.class,
-                Alert.class, AnomalyWatch.class, Visit.class, SessionDelta.class, SessionSpans.class,
+                LateEvent.class, WindowKey.class, MinuteTally.class, MinuteMetric.class,
+                Alert.class, AnomalyWatch.class, SessionDelta.class, SessionSpans.class,
                 SessionTally.class, SessionMetric.class}) {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
+    }
+
+    @Test
+    void theRecordsOfEveryEventCrossTheShufflesWithTheirOwnSerializers() {
+        assertThat(TypeInformation.of(AnalyticsEvent.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(AnalyticsEventSerializer.INSTANCE);
+        assertThat(TypeInformation.of(Visit.class).createSerializer(new SerializerConfigImpl()))
+                .isSameAs(VisitSerializer.INSTANCE);
     }
 }
