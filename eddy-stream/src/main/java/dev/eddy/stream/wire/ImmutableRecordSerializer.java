@@ -6,9 +6,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * A serializer of an immutable record that only crosses the network (never kept in state or in a
- * checkpoint: the job's checkpoints are aligned, so no record in flight is stored), so its format may
- * change freely from one version of Eddy to the next. Copies are the record itself.
+ * A serializer of an immutable record that only crosses the network: never kept in state, nor in a
+ * checkpoint, as Eddy's checkpoints are aligned (only unaligned ones store the records in flight), so
+ * its format may change from one version of Eddy to the next. Copies are the record itself.
  */
 public abstract class ImmutableRecordSerializer<T> extends TypeSerializerSingleton<T> {
 
