@@ -6,7 +6,7 @@ package dev.eddy.stream.dedup;
  * sets one bit in each of a block's eight 32-bit words, so an insert or a lookup touches one cache
  * line, where a classic Bloom filter (Guava's, which dedup used first) touches seven lines at random
  * and hashes the key once more: with dedup's filters far larger than the CPU's caches, those misses
- * were a sixth of the catch-up's CPU in a profile.
+ * were a sixth of the catch-up's Java samples in a JFR profile.
  *
  * <p>At {@value #BITS_PER_KEY} bits per key, filled to the keys it was sized for, some 0.8 % of the
  * keys it never saw are reported as maybe seen (1.3 % at 10 bits, 0.5 % at 12; Guava's 1 % costs 9.6).
