@@ -45,13 +45,6 @@ public final class WireFields {
         return bytes;
     }
 
-    /** Copies one field written by {@link #writeString} or {@link #writeBytes} without decoding it. */
-    public static void copyField(DataInputView in, DataOutputView out) throws IOException {
-        int lengthPlusOne = readLength(in);
-        writeLength(lengthPlusOne, out);
-        if (lengthPlusOne > 1) out.write(in, lengthPlusOne - 1);
-    }
-
     private static void writeLength(int value, DataOutputView out) throws IOException {
         int rest = value;
         while ((rest & ~0x7F) != 0) {
