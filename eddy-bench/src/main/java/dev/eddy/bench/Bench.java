@@ -165,8 +165,9 @@ public final class Bench {
                                 + " events in " + CATCH_UP_TIMEOUT);
                     }
                     p.accept(counted);
-                    // each poll is a query Eddy answers on the cores its job needs (20 a second were some
-                    // 6 % of its CPU): seldom while far from done, often near the end, which it times
+                    // each poll is a query Eddy answers on the cores its job needs (at 20 a second its HTTP
+                    // threads had 6 % of a JFR profile's samples): seldom while far from done, often near
+                    // the end, which it times
                     Thread.sleep(counted < prefill.counted() * 0.95 ? 500 : 20);
                 }
                 if (counted != prefill.counted()) {
