@@ -2,6 +2,7 @@ package dev.eddy.bus.publish;
 
 import dev.eddy.model.Event;
 import dev.eddy.model.EventType;
+import dev.eddy.model.InstantText;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -42,7 +43,7 @@ public final class CloudEventHeaders {
         add(headers, ID, event.messageId());
         add(headers, TYPE, typeOf(event));
         add(headers, SOURCE, event.source() != null ? event.source() : SEGMENT_SOURCE);
-        add(headers, TIME, event.timestamp().toString());
+        add(headers, TIME, InstantText.format(event.timestamp()));
         add(headers, CONTENT_TYPE, "application/json");
         return headers;
     }

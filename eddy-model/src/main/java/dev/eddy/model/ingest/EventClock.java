@@ -1,6 +1,7 @@
 package dev.eddy.model.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eddy.model.InstantText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,6 +68,8 @@ final class EventClock {
      * @return the instant, or null when the text is not such a date-time
      */
     static Instant parseInstant(String text) {
+        Instant common = InstantText.parse(text);
+        if (common != null) return common;
         // a year beyond four digits comes with a sign: +10000, -0001
         if (text.isEmpty() || !Character.isDigit(text.charAt(0))) return null;
         try {

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.eddy.model.Event;
 import dev.eddy.model.EventJson;
 import dev.eddy.model.EventType;
+import dev.eddy.model.InstantText;
 import dev.eddy.model.funnels.Funnels;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.io.IOException;
-import java.time.DateTimeException;
-import java.time.LocalDate;
+import java.time.Instant;
 
 /**
  * Reads the {@link AnalyticsEvent} of a canonical {@link EventJson} record: exactly what
@@ -31,8 +31,6 @@ final class AnalyticsEventReader {
 
     /** A field read from the record was null or absent; never a valid instant's millis. */
     private static final long ABSENT = Long.MIN_VALUE;
-
-    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private AnalyticsEventReader() {}
 
@@ -138,46 +136,14 @@ final class AnalyticsEventReader {
 
     /**
      * Epoch millis of {@code uuuu-MM-ddTHH:mm:ss[.f…]Z}, the form of {@code Instant.toString()}
-     * for years 0000 to 9999; about fifty times faster than {@code Instant.parse}, whose
-     * truncation to millis it matches. Other forms are left to the full decode.
+     * for years 0000 to 9999, read by {@link InstantText} (about fifty times faster than
+     * {@code Instant.parse}), truncated as {@code toEpochMilli} does. Other forms are left to
+     * the full decode.
      */
     private static long canonicalInstantMillis(String s) throws NotCanonicalShape {
-        int length = s.length();
-        if (length < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(length - 1) != 'Z') {
-            throw new NotCanonicalShape();
-        }
-        int hour = digits(s, 11, 13);
-        int minute = digits(s, 14, 16);
-        int second = digits(s, 17, 19);
-        if (hour > 23 || minute > 59 || second > 59) throw new NotCanonicalShape();
-        int millis = 0;
-        if (length > 20) {
-            int fractionDigits = length - 21;
-            if (s.charAt(19) != '.' || fractionDigits < 1 || fractionDigits > 9) throw new NotCanonicalShape();
-            // digits beyond the third are checked but, like toEpochMilli, not rounded in
-            int fraction = digits(s, 20, length - 1);
-            for (int i = fractionDigits; i < 3; i++) fraction *= 10;
-            for (int i = fractionDigits; i > 3; i--) fraction /= 10;
-            millis = fraction;
-        }
-        long epochDay;
-        try {
-            epochDay = LocalDate.of(digits(s, 0, 4), digits(s, 5, 7), digits(s, 8, 10)).toEpochDay();
-        } catch (DateTimeException e) {
-            throw new NotCanonicalShape();
-        }
-        return epochDay * MILLIS_PER_DAY + ((hour * 60L + minute) * 60 + second) * 1000 + millis;
-    }
-
-    private static int digits(String s, int from, int to) throws NotCanonicalShape {
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') throw new NotCanonicalShape();
-            value = value * 10 + (c - '0');
-        }
-        return value;
+        Instant instant = s.endsWith("Z") ? InstantText.parse(s) : null;
+        if (instant == null) throw new NotCanonicalShape();
+        return instant.toEpochMilli();
     }
 
     /** The record is not in the shape {@link EventJson#encode} writes; no stack trace, it is not an error. */
