@@ -63,7 +63,8 @@ public final class Bench {
      * #eddyJvm()}; it also sets MALLOC_ARENA_MAX=2, as EddyProcess does.
      */
     private static final List<String> EDDY_JVM = List.of(
-            "-Xms256m", "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+            "-Xms256m", "-Xmx1g", "-XX:MaxDirectMemorySize=512m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:MaxInlineLevel=9", "-XX:InlineSmallCode=1000");
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration QUIET_TIMEOUT = Duration.ofMinutes(5);
