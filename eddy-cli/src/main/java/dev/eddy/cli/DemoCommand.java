@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         // the dashboard's funnels panel shows the simulated shop's funnel unless the config names others
         boolean ownFunnel = config.funnels().isEmpty();
         if (ownFunnel) config = config.withFunnels(Map.of(TrafficProfile.CHECKOUT.name(), TrafficProfile.CHECKOUT.steps()));
-        EddyRuntime runtime = EddyRuntime.start(config);
+        EddyRuntime runtime = RunCommand.start(config);
         InstanceFile eddy = runtime.instance();
         TrafficRun traffic = TrafficRun.builder(URI.create(eddy.url()), eddy.writeKeys().get(0))
                 .rate(rate).seed(System.currentTimeMillis()).recordTruth(false)

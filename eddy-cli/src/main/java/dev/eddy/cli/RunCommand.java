@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import dev.eddy.model.config.EddyConfig;
 import dev.eddy.runtime.EddyRuntime;
 import dev.eddy.runtime.InstanceFile;
 import java.io.PrintStream;
@@ -21,16 +22,34 @@ import picocli.CommandLine.Mixin;
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final String CHECKPOINT_FAILURES = "org.apache.flink.runtime.checkpoint.CheckpointFailureManager";
+    private static final String CONTROLLER_APIS = "kafka.server.ControllerApis";
 
     @Mixin
     RuntimeOptions options;
 
     @Override
     public Integer call() throws Exception {
-        EddyRuntime runtime = EddyRuntime.start(options.load());
+        EddyRuntime runtime = start(options.load());
         printAddresses(runtime.instance(), System.out);
         awaitShutdown(runtime::close);
         return 0;
+    }
+
+    /**
+     * Starts Eddy. The embedded broker is its own KRaft controller, and in one start of four its
+     * registration with that controller arrives before the controller is active: Kafka answers
+     * it NotController, logs that as an ERROR with a stack, and the registration is retried. So
+     * that controller's log is off until the broker answers (a start that fails still fails,
+     * with its own error).
+     */
+    static EddyRuntime start(EddyConfig config) throws Exception {
+        Configurator.setLevel(CONTROLLER_APIS, Level.OFF);
+        try {
+            return EddyRuntime.start(config);
+        } finally {
+            // log4j2.xml's level for all of Kafka
+            Configurator.setLevel(CONTROLLER_APIS, Level.ERROR);
+        }
     }
 
     static void printAddresses(InstanceFile eddy, PrintStream out) {
