@@ -2,6 +2,7 @@ package dev.eddy.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eddy.model.testing.RandomInstants;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -79,14 +80,7 @@ class InstantTextTest {
     }
 
     private Instant randomInstant() {
-        long second = FIRST_SECOND_OF_0000 + (long) (random.nextDouble() * (LAST_SECOND_OF_9999 - FIRST_SECOND_OF_0000));
-        int nanos = switch (random.nextInt(4)) {
-            case 0 -> 0;
-            case 1 -> random.nextInt(1_000) * 1_000_000;
-            case 2 -> random.nextInt(1_000_000) * 1_000;
-            default -> random.nextInt(1_000_000_000);
-        };
-        return Instant.ofEpochSecond(second, nanos);
+        return RandomInstants.between(random, FIRST_SECOND_OF_0000, LAST_SECOND_OF_9999);
     }
 
     private static Instant javaTime(String text) {

@@ -11,6 +11,7 @@ import dev.eddy.model.EventType;
 import dev.eddy.model.funnels.Funnel;
 import dev.eddy.model.funnels.FunnelStep;
 import dev.eddy.model.funnels.Funnels;
+import dev.eddy.model.testing.RandomInstants;
 import dev.eddy.stream.event.AnalyticsEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -180,16 +181,8 @@ class AnalyticsEventReaderTest {
                 type == EventType.IDENTIFY ? randomObject(random, 2) : null);
     }
 
-    /** Whole seconds, millis, micros and nanos: each prints differently. */
     private static Instant randomInstant(Random random) {
-        long second = MIN_SECOND + (long) (random.nextDouble() * (MAX_SECOND - MIN_SECOND));
-        int nanos = switch (random.nextInt(4)) {
-            case 0 -> 0;
-            case 1 -> random.nextInt(1_000) * 1_000_000;
-            case 2 -> random.nextInt(1_000_000) * 1_000;
-            default -> random.nextInt(1_000_000_000);
-        };
-        return Instant.ofEpochSecond(second, nanos);
+        return RandomInstants.between(random, MIN_SECOND, MAX_SECOND);
     }
 
     /** Nested values, some named like the event's own fields. */
